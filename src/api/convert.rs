@@ -1,0 +1,335 @@
+//! Protobuf messages <-> core types. No logic beyond field mapping.
+
+use crate::api::pb;
+use crate::engine::{BudgetFields, Processed, Request, WeightFields};
+use crate::summarize::{SentenceScore, Summary};
+use crate::text::{SegmentOptions, Segmentation, Sentence, SentenceKind};
+use crate::translate::{Batch, BatchLimits, Package, Scope, TranslationSegment};
+
+fn segment_options(options: Option<pb::SegmentOptions>) -> SegmentOptions {
+    let options = options.unwrap_or_default();
+    SegmentOptions {
+        extra_abbreviations: options.extra_abbreviations,
+        one_sentence_per_line: options.one_sentence_per_line,
+    }
+}
+
+fn weights(weights: Option<pb::ScoringWeights>) -> WeightFields {
+    let weights = weights.unwrap_or_default();
+    WeightFields {
+        tfidf: weights.tfidf,
+        position: weights.position,
+        title: weights.title,
+        length: weights.length,
+        redundancy: weights.redundancy,
+    }
+}
+
+fn budget(
+    max_sentences: Option<i32>,
+    ratio: Option<f64>,
+    max_words: Option<i32>,
+    max_chars: Option<i32>,
+) -> BudgetFields {
+    BudgetFields {
+        max_sentences: max_sentences.map(i64::from),
+        ratio,
+        max_words: max_words.map(i64::from),
+        max_chars: max_chars.map(i64::from),
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    if s.is_empty() { None } else { Some(s) }
+}
+
+fn batch_limits(limits: Option<pb::BatchLimits>) -> Option<BatchLimits> {
+    limits.map(|l| BatchLimits {
+        max_segments: l.max_segments as usize,
+        max_code_points: l.max_code_points as usize,
+        max_bytes: l.max_bytes as usize,
+    })
+}
+
+fn scope(value: i32) -> Scope {
+    if value == pb::Scope::Summary as i32 {
+        Scope::Summary
+    } else {
+        Scope::All
+    }
+}
+
+impl From<pb::SegmentRequest> for Request {
+    fn from(r: pb::SegmentRequest) -> Request {
+        Request {
+            text: r.text,
+            title: non_empty(r.title),
+            language: non_empty(r.language),
+            segmentation: segment_options(r.segmentation),
+            ..Request::default()
+        }
+    }
+}
+
+impl From<pb::SummarizeRequest> for Request {
+    fn from(r: pb::SummarizeRequest) -> Request {
+        Request {
+            text: r.text,
+            title: non_empty(r.title),
+            language: non_empty(r.language),
+            segmentation: segment_options(r.segmentation),
+            budget: budget(r.max_sentences, r.ratio, r.max_words, r.max_chars),
+            weights: weights(r.weights),
+            ..Request::default()
+        }
+    }
+}
+
+impl From<pb::PrepareRequest> for Request {
+    fn from(r: pb::PrepareRequest) -> Request {
+        Request {
+            text: r.text,
+            title: non_empty(r.title),
+            language: non_empty(r.language),
+            segmentation: segment_options(r.segmentation),
+            budget: budget(r.max_sentences, r.ratio, r.max_words, r.max_chars),
+            weights: weights(r.weights),
+            document_id: r.document_id,
+            target_langs: r.target_langs,
+            limits: batch_limits(r.limits),
+            scope: scope(r.scope),
+        }
+    }
+}
+
+impl From<pb::ProcessRequest> for Request {
+    fn from(r: pb::ProcessRequest) -> Request {
+        Request {
+            text: r.text,
+            title: non_empty(r.title),
+            language: non_empty(r.language),
+            segmentation: segment_options(r.segmentation),
+            budget: budget(r.max_sentences, r.ratio, r.max_words, r.max_chars),
+            weights: weights(r.weights),
+            document_id: r.document_id,
+            target_langs: r.target_langs,
+            limits: batch_limits(r.limits),
+            scope: scope(r.scope),
+        }
+    }
+}
+
+fn kind(kind: SentenceKind) -> i32 {
+    (match kind {
+        SentenceKind::Body => pb::SentenceKind::Body,
+        SentenceKind::Headline => pb::SentenceKind::Headline,
+        SentenceKind::Metadata => pb::SentenceKind::Metadata,
+        SentenceKind::Heading => pb::SentenceKind::Heading,
+    }) as i32
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn sentence(text: &str, s: &Sentence) -> pb::Sentence {
+    pb::Sentence {
+        index: u32_of(s.index),
+        text: s.text(text).to_string(),
+        start: u32_of(s.start),
+        end: u32_of(s.end),
+        char_start: u32_of(s.char_start),
+        char_end: u32_of(s.char_end),
+        utf16_start: u32_of(s.utf16_start),
+        utf16_end: u32_of(s.utf16_end),
+        paragraph: u32_of(s.paragraph),
+        kind: kind(s.kind),
+        boundary_rule: s.boundary_rule.as_str().to_string(),
+    }
+}
+
+fn scored_sentence(text: &str, s: &Sentence, score: &SentenceScore) -> pb::ScoredSentence {
+    let c = &score.components;
+    pb::ScoredSentence {
+        index: u32_of(s.index),
+        text: s.text(text).to_string(),
+        start: u32_of(s.start),
+        end: u32_of(s.end),
+        char_start: u32_of(s.char_start),
+        char_end: u32_of(s.char_end),
+        utf16_start: u32_of(s.utf16_start),
+        utf16_end: u32_of(s.utf16_end),
+        paragraph: u32_of(s.paragraph),
+        kind: kind(s.kind),
+        boundary_rule: s.boundary_rule.as_str().to_string(),
+        score: score.score,
+        components: Some(pb::ScoreComponents {
+            tfidf: c.tfidf,
+            position: c.position,
+            title: c.title,
+            length: c.length,
+            boilerplate: c.boilerplate,
+        }),
+        selected: score.selected,
+        rank: u32_of(score.rank),
+    }
+}
+
+fn scored_sentences(
+    text: &str,
+    segmentation: &Segmentation,
+    summary: &Summary,
+) -> Vec<pb::ScoredSentence> {
+    segmentation
+        .sentences
+        .iter()
+        .zip(&summary.scores)
+        .map(|(s, score)| scored_sentence(text, s, score))
+        .collect()
+}
+
+fn selected(summary: &Summary) -> Vec<u32> {
+    summary.selected.iter().map(|&i| u32_of(i)).collect()
+}
+
+fn warnings(segmentation: &Segmentation, summary: Option<&Summary>) -> Vec<String> {
+    let mut all = segmentation.warnings.clone();
+    if let Some(summary) = summary {
+        all.extend(summary.warnings.iter().cloned());
+    }
+    all
+}
+
+pub fn segment_response(text: &str, segmentation: &Segmentation) -> pb::SegmentResponse {
+    pb::SegmentResponse {
+        language: segmentation.language.clone(),
+        language_detected: segmentation.language_detected,
+        title: segmentation.title.clone(),
+        sentences: segmentation
+            .sentences
+            .iter()
+            .map(|s| sentence(text, s))
+            .collect(),
+        warnings: warnings(segmentation, None),
+    }
+}
+
+pub fn summarize_response(
+    text: &str,
+    segmentation: &Segmentation,
+    summary: &Summary,
+) -> pb::SummarizeResponse {
+    pb::SummarizeResponse {
+        language: segmentation.language.clone(),
+        language_detected: segmentation.language_detected,
+        title: segmentation.title.clone(),
+        summary: summary.text(text, segmentation),
+        selected: selected(summary),
+        sentences: scored_sentences(text, segmentation, summary),
+        warnings: warnings(segmentation, Some(summary)),
+    }
+}
+
+fn translation_segment(s: &TranslationSegment) -> pb::TranslationSegment {
+    pb::TranslationSegment {
+        id: s.id.clone(),
+        index: u32_of(s.index),
+        text: s.text.clone(),
+        start: u32_of(s.start),
+        end: u32_of(s.end),
+        char_start: u32_of(s.char_start),
+        char_end: u32_of(s.char_end),
+        utf16_start: u32_of(s.utf16_start),
+        utf16_end: u32_of(s.utf16_end),
+        paragraph: u32_of(s.paragraph),
+        kind: kind(s.kind),
+        protected_text: s.protected_text.clone(),
+        placeholders: s
+            .placeholders
+            .iter()
+            .map(|p| pb::Placeholder {
+                id: u32_of(p.id),
+                kind: p.kind.as_str().to_string(),
+                text: p.text.clone(),
+                token: p.token.clone(),
+                start: u32_of(p.start),
+                end: u32_of(p.end),
+            })
+            .collect(),
+        counts: Some(pb::Counts {
+            bytes: u32_of(s.counts.bytes),
+            code_points: u32_of(s.counts.code_points),
+            utf16_units: u32_of(s.counts.utf16_units),
+            graphemes: u32_of(s.counts.graphemes),
+            words: u32_of(s.counts.words),
+        }),
+        in_summary: s.in_summary,
+        prev_id: s.prev_id.clone(),
+        next_id: s.next_id.clone(),
+        gap_after: s.gap_after.clone(),
+        batch: u32_of(s.batch),
+    }
+}
+
+fn batch(b: &Batch) -> pb::Batch {
+    pb::Batch {
+        index: u32_of(b.index),
+        segment_ids: b.segment_ids.clone(),
+        code_points: u32_of(b.code_points),
+        bytes: u32_of(b.bytes),
+        oversized: b.oversized,
+    }
+}
+
+fn package(p: &Package) -> pb::Package {
+    pb::Package {
+        leading: p.leading.clone(),
+        segments: p.segments.iter().map(translation_segment).collect(),
+        batches: p.batches.iter().map(batch).collect(),
+    }
+}
+
+pub fn prepare_response(processed: &Processed, target_langs: &[String]) -> pb::PrepareResponse {
+    let p = &processed.package;
+    pb::PrepareResponse {
+        language: processed.segmentation.language.clone(),
+        language_detected: processed.segmentation.language_detected,
+        title: processed.segmentation.title.clone(),
+        target_langs: target_langs.to_vec(),
+        leading: p.leading.clone(),
+        segments: p.segments.iter().map(translation_segment).collect(),
+        batches: p.batches.iter().map(batch).collect(),
+        warnings: warnings(&processed.segmentation, Some(&processed.summary)),
+    }
+}
+
+pub fn process_response(
+    text: &str,
+    processed: &Processed,
+    target_langs: &[String],
+) -> pb::ProcessResponse {
+    let (segmentation, summary) = (&processed.segmentation, &processed.summary);
+    pb::ProcessResponse {
+        language: segmentation.language.clone(),
+        language_detected: segmentation.language_detected,
+        title: segmentation.title.clone(),
+        sentences: scored_sentences(text, segmentation, summary),
+        summary: summary.text(text, segmentation),
+        selected: selected(summary),
+        package: Some(package(&processed.package)),
+        target_langs: target_langs.to_vec(),
+        warnings: warnings(segmentation, Some(summary)),
+    }
+}
+
+/// Serializes a `SentenceKind` field as its short name ("body", "headline",
+/// "metadata", "heading") in the JSONL output.
+pub fn serialize_kind<S: serde::Serializer>(kind: &i32, serializer: S) -> Result<S::Ok, S::Error> {
+    let name = match pb::SentenceKind::try_from(*kind) {
+        Ok(pb::SentenceKind::Headline) => SentenceKind::Headline.as_str(),
+        Ok(pb::SentenceKind::Metadata) => SentenceKind::Metadata.as_str(),
+        Ok(pb::SentenceKind::Heading) => SentenceKind::Heading.as_str(),
+        _ => SentenceKind::Body.as_str(),
+    };
+    serializer.serialize_str(name)
+}

@@ -1,0 +1,220 @@
+//! Sentence scores: TF-IDF centroid similarity, news position prior, title
+//! overlap and a length prior, each in [0, 1], combined with weights and a
+//! boilerplate multiplier.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::text::tokenize::{Tokenizer, word_count};
+use crate::text::{Segmentation, SentenceKind};
+
+/// Relative weights of the score components and the redundancy threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Weights {
+    pub tfidf: f64,
+    pub position: f64,
+    pub title: f64,
+    pub length: f64,
+    /// Maximum cosine similarity to an already selected sentence.
+    pub redundancy: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            tfidf: 1.0,
+            position: 1.0,
+            title: 0.5,
+            length: 0.3,
+            redundancy: 0.7,
+        }
+    }
+}
+
+/// Why a sentence got its score.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct ScoreComponents {
+    pub tfidf: f64,
+    pub position: f64,
+    pub title: f64,
+    pub length: f64,
+    pub boilerplate: f64,
+}
+
+/// A sparse TF-IDF vector: (term id, weight), sorted by term id, with its norm.
+#[derive(Debug, Clone, Default)]
+pub struct TermVector {
+    entries: Vec<(u32, f64)>,
+    norm: f64,
+}
+
+impl TermVector {
+    fn from_counts(counts: &HashMap<u32, u32>, idf: &[f64]) -> TermVector {
+        let mut entries: Vec<(u32, f64)> = counts
+            .iter()
+            .map(|(&term, &tf)| (term, (1.0 + f64::from(tf).ln()) * idf[term as usize]))
+            .collect();
+        entries.sort_unstable_by_key(|&(term, _)| term);
+        let norm = entries.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        TermVector { entries, norm }
+    }
+
+    /// Cosine similarity (0 when either vector is empty).
+    pub fn cosine(&self, other: &TermVector) -> f64 {
+        if self.norm == 0.0 || other.norm == 0.0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < self.entries.len() && j < other.entries.len() {
+            let (a, b) = (self.entries[i], other.entries[j]);
+            match a.0.cmp(&b.0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += a.1 * b.1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot / (self.norm * other.norm)
+    }
+}
+
+/// Per-sentence features shared by scoring and selection.
+#[derive(Debug, Clone)]
+pub struct SentenceFeatures {
+    pub vector: TermVector,
+    pub words: usize,
+    pub code_points: usize,
+    pub components: ScoreComponents,
+    pub score: f64,
+}
+
+/// Scores every sentence of a segmented document.
+pub fn score(text: &str, segmentation: &Segmentation, weights: &Weights) -> Vec<SentenceFeatures> {
+    let tokenizer = Tokenizer::new(&segmentation.language);
+    let mut vocabulary: HashMap<String, u32> = HashMap::new();
+    let mut scratch = Vec::new();
+    let mut intern = |text: &str, scratch: &mut Vec<String>| -> HashMap<u32, u32> {
+        scratch.clear();
+        tokenizer.terms(text, scratch);
+        let mut counts = HashMap::new();
+        for term in scratch.drain(..) {
+            let next_id = vocabulary.len() as u32;
+            let id = *vocabulary.entry(term).or_insert(next_id);
+            *counts.entry(id).or_insert(0) += 1;
+        }
+        counts
+    };
+    let sentence_counts: Vec<HashMap<u32, u32>> = segmentation
+        .sentences
+        .iter()
+        .map(|s| intern(s.text(text), &mut scratch))
+        .collect();
+    let title_counts = intern(&segmentation.title, &mut scratch);
+
+    // Smoothed sentence-level IDF: ln((1 + N) / (1 + df)) + 1.
+    let n_sentences = sentence_counts.len() as f64;
+    let mut document_frequency = vec![0u32; vocabulary.len()];
+    for counts in &sentence_counts {
+        for &term in counts.keys() {
+            document_frequency[term as usize] += 1;
+        }
+    }
+    let idf: Vec<f64> = document_frequency
+        .iter()
+        .map(|&df| ((1.0 + n_sentences) / (1.0 + f64::from(df))).ln() + 1.0)
+        .collect();
+
+    // The document centroid: term frequencies over body sentences.
+    let mut centroid_counts: HashMap<u32, u32> = HashMap::new();
+    for (counts, sentence) in sentence_counts.iter().zip(&segmentation.sentences) {
+        if sentence.kind == SentenceKind::Body {
+            for (&term, &tf) in counts {
+                *centroid_counts.entry(term).or_insert(0) += tf;
+            }
+        }
+    }
+    let centroid = TermVector::from_counts(&centroid_counts, &idf);
+
+    let mut body_rank = 0usize;
+    let total_weight =
+        (weights.tfidf + weights.position + weights.title + weights.length).max(f64::EPSILON);
+    let mut previous_paragraph = usize::MAX;
+    segmentation
+        .sentences
+        .iter()
+        .zip(&sentence_counts)
+        .map(|(sentence, counts)| {
+            let slice = sentence.text(text);
+            let vector = TermVector::from_counts(counts, &idf);
+            let words = word_count(slice, &segmentation.language);
+            let paragraph_start = sentence.paragraph != previous_paragraph;
+            previous_paragraph = sentence.paragraph;
+            let boilerplate = match sentence.kind {
+                SentenceKind::Body => 1.0,
+                SentenceKind::Heading => 0.3,
+                SentenceKind::Headline | SentenceKind::Metadata => 0.0,
+            };
+            let position = if sentence.kind == SentenceKind::Body {
+                let rank = body_rank as f64;
+                body_rank += 1;
+                // News lead bias: 1, 0.75, 0.6, ... (1 / (1 + rank/3)), and a
+                // small bonus for the first sentence of a paragraph.
+                (1.0 / (1.0 + rank / 3.0) + if paragraph_start { 0.1 } else { 0.0 }).min(1.0)
+            } else {
+                0.0
+            };
+            let title = title_overlap(counts, &title_counts);
+            let components = ScoreComponents {
+                tfidf: vector.cosine(&centroid),
+                position,
+                title,
+                length: length_prior(words, &segmentation.language),
+                boilerplate,
+            };
+            let weighted = weights.tfidf * components.tfidf
+                + weights.position * components.position
+                + weights.title * components.title
+                + weights.length * components.length;
+            SentenceFeatures {
+                vector,
+                words,
+                code_points: slice.chars().count(),
+                components,
+                score: boilerplate * weighted / total_weight,
+            }
+        })
+        .collect()
+}
+
+/// Share of the title's terms found in the sentence.
+fn title_overlap(sentence: &HashMap<u32, u32>, title: &HashMap<u32, u32>) -> f64 {
+    if title.is_empty() {
+        return 0.0;
+    }
+    let shared = title
+        .keys()
+        .filter(|term| sentence.contains_key(term))
+        .count();
+    shared as f64 / title.len() as f64
+}
+
+/// 1 for sentences of typical news length, lower for fragments and run-ons.
+fn length_prior(words: usize, language: &str) -> f64 {
+    // CJK word counts are ideographs: scale to comparable units.
+    let words = if matches!(language, "zh" | "ja") {
+        words as f64 / 1.6
+    } else {
+        words as f64
+    };
+    if words < 8.0 {
+        words / 8.0
+    } else if words <= 35.0 {
+        1.0
+    } else {
+        35.0 / words
+    }
+}

@@ -1,0 +1,106 @@
+//! Budgeted selection: greedy by score (ties by position), skipping
+//! near-duplicates, never exceeding the budget; output in document order.
+
+use serde::Serialize;
+
+use crate::summarize::score::{SentenceFeatures, Weights};
+use crate::summarize::{SentenceScore, Summary};
+
+/// How long a summary may be.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Budget {
+    Sentences(usize),
+    /// Fraction of the eligible sentences, rounded up, in (0, 1].
+    Ratio(f64),
+    Words(usize),
+    Chars(usize),
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::Sentences(3)
+    }
+}
+
+/// The redundancy check compares a candidate with at most this many
+/// already-selected sentences, which keeps selection O(n log n + n * k).
+pub const MAX_REDUNDANCY_COMPARISONS: usize = 64;
+
+pub fn select(features: &[SentenceFeatures], budget: Budget, weights: &Weights) -> Summary {
+    let mut order: Vec<usize> = (0..features.len()).collect();
+    order.sort_by(|&a, &b| {
+        features[b]
+            .score
+            .total_cmp(&features[a].score)
+            .then(a.cmp(&b))
+    });
+    let eligible = features
+        .iter()
+        .filter(|f| f.components.boilerplate > 0.0)
+        .count();
+    let max_sentences = match budget {
+        Budget::Sentences(n) => n,
+        Budget::Ratio(ratio) => ((ratio * eligible as f64).ceil() as usize).max(1),
+        Budget::Words(_) | Budget::Chars(_) => usize::MAX,
+    };
+    let (mut words_used, mut chars_used) = (0usize, 0usize);
+    let mut selected: Vec<usize> = Vec::new();
+    let mut skipped_for_budget = 0usize;
+    for &index in &order {
+        if selected.len() >= max_sentences {
+            break;
+        }
+        let candidate = &features[index];
+        if candidate.components.boilerplate <= 0.0 || candidate.score <= 0.0 {
+            continue;
+        }
+        let fits = match budget {
+            Budget::Words(limit) => words_used + candidate.words <= limit,
+            Budget::Chars(limit) => chars_used + candidate.code_points <= limit,
+            _ => true,
+        };
+        if !fits {
+            skipped_for_budget += 1;
+            continue;
+        }
+        let redundant = selected
+            .iter()
+            .rev()
+            .take(MAX_REDUNDANCY_COMPARISONS)
+            .any(|&other| candidate.vector.cosine(&features[other].vector) > weights.redundancy);
+        if redundant {
+            continue;
+        }
+        words_used += candidate.words;
+        chars_used += candidate.code_points;
+        selected.push(index);
+    }
+    let mut warnings = Vec::new();
+    if selected.is_empty() && skipped_for_budget > 0 {
+        warnings.push("no sentence fits within the budget; the summary is empty".to_string());
+    }
+    let mut ranks = vec![0usize; features.len()];
+    for (rank, &index) in order.iter().enumerate() {
+        ranks[index] = rank + 1;
+    }
+    let mut is_selected = vec![false; features.len()];
+    for &index in &selected {
+        is_selected[index] = true;
+    }
+    selected.sort_unstable();
+    Summary {
+        selected,
+        scores: features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| SentenceScore {
+                score: f.score,
+                components: f.components,
+                selected: is_selected[i],
+                rank: ranks[i],
+            })
+            .collect(),
+        warnings,
+    }
+}

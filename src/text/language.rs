@@ -1,0 +1,406 @@
+//! Languages: BCP-47 hint normalisation, detection, and the per-language data
+//! (abbreviations, sentence starters, months, terminators) the splitter uses.
+//!
+//! The word lists live in `data/lang/*.txt`, compiled in with `include_str!`,
+//! so adding an abbreviation never touches code. Format: `[section]` headers,
+//! one entry per line, `#` comments. Sections: `title` (never sentence-final:
+//! "Mr", "Dr"), `number` (before a number: "No", "Jan"), `final` (often ends
+//! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
+//! `starters` (words that begin sentences after an abbreviation: "The"),
+//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// A supported language and how Precis handles it.
+#[derive(Debug, Clone, Copy)]
+pub struct LanguageInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub word_segmentation: &'static str,
+    pub stemming: bool,
+}
+
+/// Languages with tuned data (others get the generic rules).
+pub const SUPPORTED: &[LanguageInfo] = &[
+    lang("en", "English", "uax29", true),
+    lang("zh", "Chinese", "cjk-bigram", false),
+    lang("ja", "Japanese", "cjk-bigram", false),
+    lang("vi", "Vietnamese", "syllable-bigram", false),
+    lang("th", "Thai", "cjk-bigram", false),
+    lang("id", "Indonesian", "uax29", false),
+    lang("ms", "Malay", "uax29", false),
+    lang("fil", "Filipino", "uax29", false),
+    lang("km", "Khmer", "cjk-bigram", false),
+    lang("lo", "Lao", "cjk-bigram", false),
+    lang("my", "Burmese", "cjk-bigram", false),
+    lang("de", "German", "uax29", true),
+    lang("fr", "French", "uax29", true),
+    lang("es", "Spanish", "uax29", true),
+];
+
+const fn lang(
+    code: &'static str,
+    name: &'static str,
+    word_segmentation: &'static str,
+    stemming: bool,
+) -> LanguageInfo {
+    LanguageInfo {
+        code,
+        name,
+        word_segmentation,
+        stemming,
+    }
+}
+
+/// Why a language hint was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidLanguageTag(pub String);
+
+/// Normalises a BCP-47 tag to the primary language subtag Precis keys its
+/// data by ("zh-Hant-TW" -> "zh", "tl" -> "fil", "in" -> "id").
+pub fn normalize_tag(tag: &str) -> Result<String, InvalidLanguageTag> {
+    let tag = tag.trim();
+    let mut parts = tag.split(['-', '_']);
+    let primary = parts.next().unwrap_or("");
+    let well_formed = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !well_formed {
+        return Err(InvalidLanguageTag(tag.to_string()));
+    }
+    let primary = primary.to_ascii_lowercase();
+    let code = match primary.as_str() {
+        "tl" | "tgl" => "fil",
+        "in" | "ind" => "id",
+        "zsm" | "msa" | "may" => "ms",
+        "zho" | "chi" | "cmn" | "yue" => "zh",
+        "jpn" => "ja",
+        "eng" => "en",
+        "tha" => "th",
+        "vie" => "vi",
+        "khm" => "km",
+        "lao" => "lo",
+        "mya" | "bur" => "my",
+        "deu" | "ger" => "de",
+        "fra" | "fre" => "fr",
+        "spa" => "es",
+        other => other,
+    };
+    Ok(code.to_string())
+}
+
+/// Detects the language of `text`: the script decides for scripts used by one
+/// language (Lao, Khmer, Burmese, Thai, Kana), whatlang for the rest.
+pub fn detect(text: &str) -> String {
+    let sample: String = text.chars().take(4000).collect();
+    if let Some(code) = detect_by_script(&sample) {
+        return code.to_string();
+    }
+    let code = whatlang::detect(&sample).map(|info| match info.lang() {
+        whatlang::Lang::Eng => "en",
+        whatlang::Lang::Cmn => "zh",
+        whatlang::Lang::Jpn => "ja",
+        whatlang::Lang::Vie => "vi",
+        whatlang::Lang::Ind => "id",
+        whatlang::Lang::Tgl => "fil",
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Tha => "th",
+        whatlang::Lang::Khm => "km",
+        whatlang::Lang::Mya => "my",
+        other => other.code(),
+    });
+    match code {
+        Some(code) => normalize_tag(code).unwrap_or_else(|_| "en".to_string()),
+        None => "en".to_string(),
+    }
+}
+
+fn detect_by_script(sample: &str) -> Option<&'static str> {
+    let (mut lao, mut khmer, mut myanmar, mut thai, mut kana, mut han, mut letters) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    for c in sample.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        match c as u32 {
+            0x0E80..=0x0EFF => lao += 1,
+            0x1780..=0x17FF | 0x19E0..=0x19FF => khmer += 1,
+            0x1000..=0x109F | 0xAA60..=0xAA7F => myanmar += 1,
+            0x0E00..=0x0E7F => thai += 1,
+            0x3040..=0x30FF => kana += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => han += 1,
+            _ => {}
+        }
+    }
+    if letters == 0 {
+        return None;
+    }
+    let share = |n: usize| n * 10 >= letters * 3;
+    if share(lao) {
+        Some("lo")
+    } else if share(khmer) {
+        Some("km")
+    } else if share(myanmar) {
+        Some("my")
+    } else if share(thai) {
+        Some("th")
+    } else if kana > 0 && share(kana + han) {
+        Some("ja")
+    } else if share(han) {
+        Some("zh")
+    } else {
+        None
+    }
+}
+
+/// Whether words in this language are written without spaces between them.
+pub fn is_unspaced(code: &str) -> bool {
+    matches!(code, "zh" | "ja" | "th" | "lo" | "km" | "my")
+}
+
+/// Closing quotes and brackets that may follow a terminator.
+pub fn is_closing_punct(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']'
+            | '}'
+            | '”'
+            | '’'
+            | '»'
+            | '›'
+            | '」'
+            | '』'
+            | '）'
+            | '》'
+            | '〉'
+            | '】'
+            | '〕'
+            | '〗'
+            | '］'
+            | '｝'
+            | '＂'
+            | '｣'
+    )
+}
+
+/// Opening quotes and brackets.
+pub fn is_opening_punct(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '['
+            | '{'
+            | '“'
+            | '‘'
+            | '«'
+            | '‹'
+            | '「'
+            | '『'
+            | '（'
+            | '《'
+            | '〈'
+            | '【'
+            | '〔'
+            | '〖'
+            | '［'
+            | '｛'
+            | '｢'
+            | '¿'
+            | '¡'
+    )
+}
+
+/// The word lists of one language.
+#[derive(Debug, Default)]
+pub struct LanguageData {
+    pub code: String,
+    titles: HashSet<String>,
+    number: HashSet<String>,
+    final_: HashSet<String>,
+    general: HashSet<String>,
+    starters: HashSet<String>,
+    months: HashSet<String>,
+    /// Numbers followed by a dot are ordinals before month names ("3. Oktober").
+    pub ordinal_dot: bool,
+    /// `;` is a question mark (Greek).
+    semicolon_question: bool,
+}
+
+const COMMON: &str = include_str!("../../data/lang/common.txt");
+const LANGUAGE_FILES: &[(&str, &str)] = &[
+    ("en", include_str!("../../data/lang/en.txt")),
+    ("de", include_str!("../../data/lang/de.txt")),
+    ("fr", include_str!("../../data/lang/fr.txt")),
+    ("es", include_str!("../../data/lang/es.txt")),
+    ("id", include_str!("../../data/lang/id.txt")),
+    ("ms", include_str!("../../data/lang/id.txt")),
+    ("vi", include_str!("../../data/lang/vi.txt")),
+    ("fil", include_str!("../../data/lang/fil.txt")),
+];
+
+impl LanguageData {
+    /// The data for a normalised language code; unknown codes get the common
+    /// (multilingual) data.
+    pub fn for_language(code: &str) -> &'static LanguageData {
+        static TABLE: OnceLock<Vec<LanguageData>> = OnceLock::new();
+        static GENERIC: OnceLock<LanguageData> = OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            LANGUAGE_FILES
+                .iter()
+                .map(|(code, file)| LanguageData::parse(code, &[COMMON, file]))
+                .collect()
+        });
+        if let Some(found) = table.iter().find(|d| d.code == code) {
+            return found;
+        }
+        if code == "el" {
+            static GREEK: OnceLock<LanguageData> = OnceLock::new();
+            return GREEK.get_or_init(|| {
+                let mut data = LanguageData::parse("el", &[COMMON]);
+                data.semicolon_question = true;
+                data
+            });
+        }
+        GENERIC.get_or_init(|| LanguageData::parse("und", &[COMMON, LANGUAGE_FILES[0].1]))
+    }
+
+    fn parse(code: &str, files: &[&str]) -> LanguageData {
+        let mut data = LanguageData {
+            code: code.to_string(),
+            ..LanguageData::default()
+        };
+        for file in files {
+            let mut section = "";
+            for line in file.lines() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                    section = name;
+                    continue;
+                }
+                let entry = line.trim_end_matches('.');
+                let lower = entry.to_lowercase();
+                match section {
+                    "title" => {
+                        data.titles.insert(lower);
+                    }
+                    "number" => {
+                        data.number.insert(lower.clone());
+                        data.general.insert(lower);
+                    }
+                    "final" => {
+                        data.final_.insert(lower.clone());
+                        data.general.insert(lower);
+                    }
+                    "general" => {
+                        data.general.insert(lower);
+                    }
+                    "starters" => {
+                        data.starters.insert(entry.to_string());
+                    }
+                    "months" => {
+                        data.months.insert(lower);
+                    }
+                    "options" if entry == "ordinal_dot" => data.ordinal_dot = true,
+                    _ => {}
+                }
+            }
+        }
+        data
+    }
+
+    /// Sentence terminators of every script Precis knows.
+    pub fn is_terminator(&self, c: char) -> bool {
+        matches!(
+            c,
+            '.' | '!' | '?' | '‼' | '⁇' | '⁈' | '⁉' | '．' | '！' | '？'
+        ) || self.is_script_terminator(c)
+            || (self.semicolon_question && c == ';')
+    }
+
+    /// Terminators that end a sentence with or without a following space:
+    /// CJK `。！？`, Khmer `។ ៕`, Burmese `။`, Arabic `؟ ۔`, Devanagari `। ॥`,
+    /// Armenian `։`, Ethiopic `። ፧ ፨`, Greek question mark `;` (U+037E).
+    pub fn is_script_terminator(&self, c: char) -> bool {
+        matches!(
+            c,
+            '。' | '｡'
+                | '！'
+                | '？'
+                | '។'
+                | '៕'
+                | '။'
+                | '؟'
+                | '۔'
+                | '।'
+                | '॥'
+                | '։'
+                | '።'
+                | '፧'
+                | '፨'
+                | '\u{037E}'
+        )
+    }
+
+    pub fn is_title_abbreviation(&self, lower: &str) -> bool {
+        self.titles.contains(lower)
+    }
+
+    pub fn is_number_abbreviation(&self, lower: &str) -> bool {
+        self.number.contains(lower)
+    }
+
+    pub fn is_final_abbreviation(&self, lower: &str) -> bool {
+        self.final_.contains(lower)
+    }
+
+    pub fn is_abbreviation(&self, lower: &str) -> bool {
+        self.general.contains(lower) || self.titles.contains(lower)
+    }
+
+    pub fn is_sentence_starter(&self, word: &str) -> bool {
+        self.starters.contains(word)
+    }
+
+    pub fn is_month(&self, word: &str) -> bool {
+        self.months.contains(&word.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_normalize_to_primary_subtag() {
+        assert_eq!(normalize_tag("zh-Hant-TW").unwrap(), "zh");
+        assert_eq!(normalize_tag("tl").unwrap(), "fil");
+        assert_eq!(normalize_tag("EN_us").unwrap(), "en");
+        assert!(normalize_tag("english!").is_err());
+        assert!(normalize_tag("").is_err());
+    }
+
+    #[test]
+    fn detects_scripts_and_languages() {
+        assert_eq!(detect("ສະບາຍດີ ປະເທດລາວ ມີປະຊາກອນ"), "lo");
+        assert_eq!(detect("ខ្ញុំស្រឡាញ់ប្រទេសកម្ពុជា"), "km");
+        assert_eq!(detect("ประเทศไทยมีประชากรมาก"), "th");
+        assert_eq!(detect("中国和东盟的合作不断加深。"), "zh");
+        assert_eq!(detect("日本の首相は東京で記者会見を行った。"), "ja");
+        assert_eq!(
+            detect(
+                "The partnership between the two regions continues to grow stronger every year."
+            ),
+            "en"
+        );
+        assert_eq!(
+            detect(
+                "Hợp tác giữa ASEAN và Trung Quốc tiếp tục phát triển mạnh mẽ trong nhiều lĩnh vực."
+            ),
+            "vi"
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! Article layout: paragraphs, the headline, metadata and heading lines.
+//!
+//! Scraped news carries a headline, date lines, "Category: ..." labels,
+//! "Click here" links and bare domains around the body. They are classified
+//! here so the summarizer never selects them and translators see them marked.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::text::segment::LineShape;
+use crate::text::{Sentence, SentenceKind};
+
+/// Paragraph index of every sentence. A blank line starts a new paragraph;
+/// in texts without any blank line, a line break between two sentences does.
+pub fn assign_paragraphs(text: &str, sentences: &mut [Sentence]) {
+    let has_blank_lines = text.contains("\n\n") || text.contains("\n\r\n") || has_blank_line(text);
+    let mut paragraph = 0usize;
+    let mut previous_end = 0usize;
+    for sentence in sentences.iter_mut() {
+        let gap = &text[previous_end..sentence.start];
+        let newlines = gap.matches('\n').count();
+        if previous_end > 0 && (newlines >= 2 || (!has_blank_lines && newlines == 1)) {
+            paragraph += 1;
+        }
+        sentence.paragraph = paragraph;
+        previous_end = sentence.end;
+    }
+}
+
+fn has_blank_line(text: &str) -> bool {
+    text.lines().any(|line| line.trim().is_empty()) && text.trim().contains('\n')
+}
+
+/// Marks the headline, metadata and headings; returns the title (the given
+/// one, or the detected headline, or empty).
+pub fn classify(text: &str, title: Option<&str>, sentences: &mut [Sentence]) -> String {
+    let given_title = title.map(str::trim).filter(|t| !t.is_empty());
+    for sentence in sentences.iter_mut() {
+        let slice = sentence.text(text);
+        let standalone = is_standalone_line(text, sentence.start, sentence.end);
+        sentence.kind = if is_metadata(slice, standalone) {
+            SentenceKind::Metadata
+        } else if standalone && LineShape::of(slice).is_heading_like() {
+            SentenceKind::Heading
+        } else {
+            SentenceKind::Body
+        };
+    }
+    match given_title {
+        Some(title) => {
+            let wanted = fold(title);
+            if let Some(first) = sentences
+                .iter_mut()
+                .take(3)
+                .find(|s| fold(s.text(text)) == wanted)
+            {
+                first.kind = SentenceKind::Headline;
+            }
+            title.to_string()
+        }
+        None => {
+            // The first heading before any body sentence is the headline.
+            let candidate = sentences
+                .iter_mut()
+                .take_while(|s| s.kind != SentenceKind::Body)
+                .find(|s| s.kind == SentenceKind::Heading);
+            match candidate {
+                Some(headline) => {
+                    headline.kind = SentenceKind::Headline;
+                    headline.text(text).to_string()
+                }
+                None => String::new(),
+            }
+        }
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether the span is alone on its line(s).
+fn is_standalone_line(text: &str, start: usize, end: usize) -> bool {
+    let before = &text[..start];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let after = &text[end..];
+    let line_end = after.find('\n').unwrap_or(after.len());
+    before[line_start..].trim().is_empty() && after[..line_end].trim().is_empty()
+}
+
+struct MetadataPatterns {
+    label: Regex,
+    date: Regex,
+    boilerplate: Regex,
+    domain: Regex,
+    byline: Regex,
+}
+
+fn patterns() -> &'static MetadataPatterns {
+    static PATTERNS: OnceLock<MetadataPatterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| MetadataPatterns {
+        // "Category: ...", "Document Date: ...", "Show on website : ..."
+        label: Regex::new(r"^\s*[\p{L}][\p{L}\p{M}'’-]*(?:\s+[\p{L}\p{M}'’-]+){0,3}\s*[:：]").unwrap(),
+        // Month names or numeric dates, years, clock times.
+        date: Regex::new(
+            r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|wed|thu|fri|sat|sun)\b|\b(?:19|20)\d\d\b|\b\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?\b|\d{4}年|\d{1,2}月\d{1,2}日",
+        )
+        .unwrap(),
+        boilerplate: Regex::new(
+            r"(?i)click here|read more|share (?:this|on)|all rights reserved|copyright\s*(?:©|\(c\)|\d{4})|subscribe|advertisement|follow us|sign up|newsletter|getty images|photo(?:graph)?\s*(?:by|:|credit)|image(?:s)?\s*(?:by|:|credit)|^\s*credit\s*:|related (?:articles|stories|news)",
+        )
+        .unwrap(),
+        // A bare domain or URL on its own: "rki.news", "www.example.com/x".
+        domain: Regex::new(r"^(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)+(?:/\S*)?$").unwrap(),
+        // "By Jane Doe", "Oleh Budi", "Por María".
+        byline: Regex::new(r"^(?:By|BY|Por|Par|Oleh|Von|Bởi)\s+\p{Lu}").unwrap(),
+    })
+}
+
+/// A metadata or boilerplate line: never summary material.
+pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
+    let sentence = sentence.trim();
+    let patterns = patterns();
+    if patterns.domain.is_match(sentence) {
+        return true;
+    }
+    let shape = LineShape::of(sentence);
+    if shape.words <= 12 && patterns.boilerplate.is_match(sentence) {
+        return true;
+    }
+    if !standalone || sentence.contains('\n') {
+        return false;
+    }
+    if shape.final_punct && shape.words > 6 {
+        return false;
+    }
+    if shape.words <= 6 && !shape.final_punct && patterns.byline.is_match(sentence) {
+        return true;
+    }
+    if shape.words <= 12 && patterns.label.is_match(sentence) {
+        return true;
+    }
+    // "Published on January 14, 2026", "Wed, Jan 14 2026 08:44 pm"
+    shape.words <= 8 && !shape.final_punct && patterns.date.is_match(sentence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_lines_are_recognised() {
+        for line in [
+            "Published on January 14, 2026",
+            "Document Date: Wed, Jan 14 2026 08:44:22 pm",
+            "Category: ,English,International - ,Snippets",
+            "Show on website : [Click Here](#)",
+            "rki.news",
+            "By Jane Doe",
+        ] {
+            assert!(is_metadata(line, true), "{line}");
+        }
+        for line in [
+            "ASEAN and China have sustained strong cooperation momentum across sectors, he said.",
+            "Energy cooperation has emerged as a top priority for ASEAN.",
+        ] {
+            assert!(!is_metadata(line, true), "{line}");
+        }
+    }
+}

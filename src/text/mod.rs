@@ -1,0 +1,164 @@
+//! Text analysis: language, sentences with exact offsets, sentence kinds
+//! (headline, metadata, heading, body), and word tokenisation.
+//!
+//! Pure and synchronous; knows nothing of gRPC or I/O.
+
+pub mod language;
+pub mod layout;
+pub mod segment;
+pub mod tokenize;
+
+use serde::Serialize;
+
+pub use segment::{BoundaryRule, SegmentOptions};
+
+/// What a sentence is, from its place and shape in the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentenceKind {
+    Body,
+    Headline,
+    Metadata,
+    Heading,
+}
+
+impl SentenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentenceKind::Body => "body",
+            SentenceKind::Headline => "headline",
+            SentenceKind::Metadata => "metadata",
+            SentenceKind::Heading => "heading",
+        }
+    }
+}
+
+/// One sentence: a span of the original text with its offsets in three units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    pub index: usize,
+    /// UTF-8 byte offsets, half open.
+    pub start: usize,
+    pub end: usize,
+    /// Unicode code point offsets.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// UTF-16 code unit offsets.
+    pub utf16_start: usize,
+    pub utf16_end: usize,
+    pub paragraph: usize,
+    pub kind: SentenceKind,
+    pub boundary_rule: BoundaryRule,
+}
+
+impl Sentence {
+    /// The sentence's exact slice of `text` (the text it was built from).
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// A segmented document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Segmentation {
+    pub language: String,
+    pub language_detected: bool,
+    pub title: String,
+    pub sentences: Vec<Sentence>,
+    pub warnings: Vec<String>,
+}
+
+/// Splits `text` into sentences, classifies them and finds the title.
+///
+/// `language` is a normalised code (see [`language::normalize_tag`]) or
+/// `None` to detect it.
+pub fn segment(
+    text: &str,
+    title: Option<&str>,
+    language: Option<&str>,
+    options: &SegmentOptions,
+) -> Segmentation {
+    let (language, language_detected) = match language {
+        Some(code) => (code.to_string(), false),
+        None => (language::detect(text), true),
+    };
+    let data = language::LanguageData::for_language(&language);
+    let spans = segment::split(text, data, options);
+    let mut sentences = with_offsets(text, &spans);
+    layout::assign_paragraphs(text, &mut sentences);
+    let title = layout::classify(text, title, &mut sentences);
+    Segmentation {
+        language,
+        language_detected,
+        title,
+        sentences,
+        warnings: warnings(text),
+    }
+}
+
+/// Converts byte spans to sentences with code point and UTF-16 offsets in
+/// one linear pass over the text.
+fn with_offsets(text: &str, spans: &[segment::Span]) -> Vec<Sentence> {
+    let mut sentences = Vec::with_capacity(spans.len());
+    let (mut byte, mut chars, mut utf16) = (0usize, 0usize, 0usize);
+    let mut advance = |to: usize| {
+        for c in text[byte..to].chars() {
+            chars += 1;
+            utf16 += c.len_utf16();
+        }
+        byte = to;
+        (chars, utf16)
+    };
+    for (index, span) in spans.iter().enumerate() {
+        let (char_start, utf16_start) = advance(span.start);
+        let (char_end, utf16_end) = advance(span.end);
+        sentences.push(Sentence {
+            index,
+            start: span.start,
+            end: span.end,
+            char_start,
+            char_end,
+            utf16_start,
+            utf16_end,
+            paragraph: 0,
+            kind: SentenceKind::Body,
+            boundary_rule: span.rule,
+        });
+    }
+    sentences
+}
+
+fn warnings(text: &str) -> Vec<String> {
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    if controls == 0 {
+        Vec::new()
+    } else {
+        vec![format!(
+            "text contains {controls} control character(s); kept as is"
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_in_three_units() {
+        let text = "Héllo wörld. 😀 Next one.";
+        let seg = segment(text, None, Some("en"), &SegmentOptions::default());
+        assert_eq!(seg.sentences.len(), 2);
+        let second = &seg.sentences[1];
+        assert_eq!(second.text(text), "😀 Next one.");
+        let prefix = &text[..second.start];
+        assert_eq!(second.char_start, prefix.chars().count());
+        assert_eq!(second.utf16_start, prefix.encode_utf16().count());
+        assert_eq!(
+            second.utf16_end - second.utf16_start,
+            "😀 Next one.".encode_utf16().count()
+        );
+    }
+}

@@ -1,0 +1,632 @@
+//! Rule-based sentence splitter.
+//!
+//! The splitter walks the text once (linear time) and decides at two kinds of
+//! candidate positions:
+//! * terminators (`.` `!` `?` `…`, CJK `。！？`, and the terminators of other
+//!   scripts listed in [`crate::text::language`]), extended over closing quotes
+//!   and brackets;
+//! * line breaks, where the line structure decides: a blank line after a
+//!   prose fragment that has no final punctuation continues the sentence
+//!   (scraped news often breaks sentences with blank lines), while a short
+//!   heading-like line ends one.
+//!
+//! Sentences are byte spans into the original text, trimmed of surrounding
+//! whitespace; everything between two sentences is whitespace.
+
+use serde::Serialize;
+
+use crate::text::language::{LanguageData, is_closing_punct, is_opening_punct};
+
+/// Per-request splitter options.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentOptions {
+    /// Extra abbreviations (without or with the final dot) that never end a sentence.
+    pub extra_abbreviations: Vec<String>,
+    /// Every line break ends a sentence.
+    pub one_sentence_per_line: bool,
+}
+
+/// Which rule ended a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundaryRule {
+    /// `.`, `!`, `?` followed by whitespace and a sentence start.
+    Terminator,
+    /// An ellipsis followed by a capitalised word.
+    Ellipsis,
+    /// A terminator of a script that writes no space after it (CJK, Khmer,
+    /// Burmese, Amharic, Devanagari, ...).
+    ScriptTerminator,
+    /// A heading-like line (short, no final punctuation) followed by a line break.
+    HeadingLine,
+    /// A line ending with a colon.
+    LineColon,
+    /// A line break before a list item.
+    ListItem,
+    /// A paragraph (blank line) break after a non-prose fragment.
+    Paragraph,
+    /// A line break in one-sentence-per-line mode.
+    LineBreak,
+    /// The end of the text.
+    EndOfText,
+}
+
+impl BoundaryRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoundaryRule::Terminator => "terminator",
+            BoundaryRule::Ellipsis => "ellipsis",
+            BoundaryRule::ScriptTerminator => "script_terminator",
+            BoundaryRule::HeadingLine => "heading_line",
+            BoundaryRule::LineColon => "line_colon",
+            BoundaryRule::ListItem => "list_item",
+            BoundaryRule::Paragraph => "paragraph",
+            BoundaryRule::LineBreak => "line_break",
+            BoundaryRule::EndOfText => "end_of_text",
+        }
+    }
+}
+
+/// A sentence span: `text[start..end]`, trimmed, never empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub rule: BoundaryRule,
+}
+
+/// Splits `text` into sentence spans.
+pub fn split(text: &str, data: &LanguageData, options: &SegmentOptions) -> Vec<Span> {
+    let extra: Vec<String> = options
+        .extra_abbreviations
+        .iter()
+        .map(|a| a.trim().trim_end_matches('.').to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let splitter = Splitter {
+        text,
+        bytes: text.as_bytes(),
+        data,
+        extra_abbreviations: &extra,
+        one_sentence_per_line: options.one_sentence_per_line,
+    };
+    splitter.run()
+}
+
+struct Splitter<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    data: &'a LanguageData,
+    extra_abbreviations: &'a [String],
+    one_sentence_per_line: bool,
+}
+
+impl Splitter<'_> {
+    fn run(&self) -> Vec<Span> {
+        let mut cuts: Vec<(usize, BoundaryRule)> = Vec::new();
+        // Start of the sentence being built (byte offset of the last cut).
+        let mut sentence_start = 0usize;
+        let mut pos = 0usize;
+        let len = self.text.len();
+        while pos < len {
+            let ch = self.char_at(pos);
+            let ch_len = ch.len_utf8();
+            if ch == '\n' || ch == '\r' {
+                let run_end = self.whitespace_run_end(pos);
+                if run_end < len
+                    && let Some(rule) = self.line_break_decision(sentence_start, pos, run_end)
+                {
+                    cuts.push((pos, rule));
+                    sentence_start = run_end;
+                }
+                pos = run_end;
+                continue;
+            }
+            if self.data.is_terminator(ch) || ch == '…' {
+                let end = self.extend_over_closers(pos + ch_len);
+                if let Some(rule) = self.terminator_decision(sentence_start, pos, ch, end) {
+                    cuts.push((end, rule));
+                    sentence_start = end;
+                }
+                pos = end;
+                continue;
+            }
+            pos += ch_len;
+        }
+        self.spans_from_cuts(&cuts)
+    }
+
+    fn char_at(&self, pos: usize) -> char {
+        self.text[pos..].chars().next().unwrap_or('\0')
+    }
+
+    /// End of the whitespace run starting at `pos`.
+    fn whitespace_run_end(&self, mut pos: usize) -> usize {
+        while pos < self.text.len() {
+            let ch = self.char_at(pos);
+            if !ch.is_whitespace() {
+                break;
+            }
+            pos += ch.len_utf8();
+        }
+        pos
+    }
+
+    /// Consumes repeated terminators and closing quotes/brackets after a terminator.
+    fn extend_over_closers(&self, mut pos: usize) -> usize {
+        while pos < self.text.len() {
+            let ch = self.char_at(pos);
+            if self.data.is_terminator(ch) || ch == '…' || is_closing_punct(ch) || ch == '"' {
+                pos += ch.len_utf8();
+            } else if ch == '\'' && self.quote_closes(pos) {
+                pos += 1;
+            } else {
+                break;
+            }
+        }
+        pos
+    }
+
+    /// An apostrophe after a terminator closes a quote when whitespace or the
+    /// end of text follows it.
+    fn quote_closes(&self, pos: usize) -> bool {
+        self.text[pos + 1..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || is_closing_punct(c))
+    }
+
+    fn terminator_decision(
+        &self,
+        sentence_start: usize,
+        pos: usize,
+        ch: char,
+        end: usize,
+    ) -> Option<BoundaryRule> {
+        if end >= self.text.len() {
+            return None; // the final span is closed by EndOfText
+        }
+        if self.data.is_script_terminator(ch) {
+            return Some(BoundaryRule::ScriptTerminator);
+        }
+        // Latin-style terminators need whitespace after them ("3.5", "e.g",
+        // "rki.news", "U.S" are not boundaries) unless a script terminator
+        // context (CJK text after an ASCII full stop) follows.
+        let next_ch = self.char_at(end);
+        if !next_ch.is_whitespace() {
+            return if is_cjk(next_ch) && ch != '.' {
+                Some(BoundaryRule::Terminator)
+            } else {
+                None
+            };
+        }
+        let next_start = self.whitespace_run_end(end);
+        if next_start >= self.text.len() {
+            return None;
+        }
+        let next_word = self.word_at(next_start);
+        let next_first = next_word.chars().next().unwrap_or(' ');
+        if next_first.is_lowercase() {
+            return None; // "Mr. smith", "etc. and", "'Why?' she asked"
+        }
+        let is_ellipsis = ch == '…' || (ch == '.' && self.text[..pos].ends_with(".."));
+        if is_ellipsis {
+            return if next_first.is_uppercase() || is_opening_punct(next_first) {
+                Some(BoundaryRule::Ellipsis)
+            } else {
+                None
+            };
+        }
+        if ch != '.' && ch != '．' {
+            return Some(BoundaryRule::Terminator);
+        }
+        let word = self.word_before(sentence_start, pos);
+        if self.is_abbreviation_blocking(word, next_word, sentence_start, pos) {
+            return None;
+        }
+        Some(BoundaryRule::Terminator)
+    }
+
+    /// Whether a full stop after `word` is part of an abbreviation, an initial,
+    /// an ordinal or a list number rather than the end of a sentence.
+    fn is_abbreviation_blocking(
+        &self,
+        word: &str,
+        next_word: &str,
+        sentence_start: usize,
+        pos: usize,
+    ) -> bool {
+        if word.is_empty() {
+            return false;
+        }
+        let lower = word.to_lowercase();
+        let next_starts_sentence = self.data.is_sentence_starter(next_word);
+        let next_is_digit = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if self.data.is_title_abbreviation(&lower) || self.extra_abbreviations.contains(&lower) {
+            return true; // "Mr. Smith", "Dr. Lee": never sentence-final
+        }
+        if self.data.is_number_abbreviation(&lower) && next_is_digit {
+            return true; // "No. 5", "pp. 12", "Jan. 14"
+        }
+        if self.data.is_abbreviation(&lower) {
+            // "in the U.S. The ..." ends; "U.S. President ..." does not.
+            return !(next_starts_sentence || self.data.is_final_abbreviation(&lower));
+        }
+        let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+        // Initials: "Jennifer M. Anderson", "J. R. R. Tolkien".
+        if letters.len() == 1 && word.chars().count() == 1 && letters[0].is_uppercase() {
+            return !next_starts_sentence;
+        }
+        // Dotted acronyms not in the list: "U.N.", "p.m.".
+        if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
+            return !next_starts_sentence;
+        }
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            // A list number at the start of a line: "1. The first point".
+            if self.text[sentence_start..pos].trim() == word && self.at_line_start(pos - word.len())
+            {
+                return true;
+            }
+            // Ordinals in languages that write them with a dot ("3. Oktober").
+            if self.data.ordinal_dot && word.len() <= 2 && self.data.is_month(next_word) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn at_line_start(&self, pos: usize) -> bool {
+        let before = &self.text[..pos];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        before[line_start..].trim().is_empty()
+    }
+
+    /// The word ending just before `pos` (after the last whitespace or
+    /// opening punctuation), not crossing `floor`.
+    fn word_before(&self, floor: usize, pos: usize) -> &str {
+        let slice = &self.text[floor..pos];
+        let start = slice
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace() || is_opening_punct(c) || c == '"')
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        &slice[start..]
+    }
+
+    /// The word starting at `pos`, without leading opening punctuation or
+    /// trailing punctuation.
+    fn word_at(&self, pos: usize) -> &str {
+        let slice = &self.text[pos..];
+        let slice =
+            slice.trim_start_matches(|c: char| is_opening_punct(c) || c == '"' || c == '\'');
+        let end = slice
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+            .map_or(slice.len(), |(i, _)| i);
+        &slice[..end]
+    }
+
+    /// Decides at a line-break run `[pos, run_end)` whether the sentence
+    /// started at `sentence_start` ends before it.
+    fn line_break_decision(
+        &self,
+        sentence_start: usize,
+        pos: usize,
+        run_end: usize,
+    ) -> Option<BoundaryRule> {
+        let fragment = self.text[sentence_start..pos].trim();
+        if fragment.is_empty() {
+            return None;
+        }
+        if self.one_sentence_per_line {
+            return Some(BoundaryRule::LineBreak);
+        }
+        let run = &self.bytes[pos..run_end];
+        let blank_line = run.iter().filter(|&&b| b == b'\n').count() >= 2
+            || (run.iter().filter(|&&b| b == b'\r').count() >= 2);
+        let last = fragment.chars().next_back().unwrap_or(' ');
+        if last == ':' {
+            return Some(BoundaryRule::LineColon);
+        }
+        let next_first = self.char_at(run_end);
+        if starts_list_item(&self.text[run_end..]) {
+            return Some(BoundaryRule::ListItem);
+        }
+        // A fragment ending in closing punctuation ("[Click Here](#)") or a
+        // short line standing alone between blank lines ("rki.news") is
+        // complete even when a lowercase word follows.
+        if blank_line && (is_closing_punct(last) || self.is_lone_short_line(run_end)) {
+            return Some(BoundaryRule::Paragraph);
+        }
+        if next_first.is_lowercase() {
+            return None; // the sentence continues on the next line
+        }
+        // A fragment that ends in a terminator which was not accepted as a
+        // boundary (e.g. "Mr.") continues.
+        if self.data.is_terminator(last) && last != '.' {
+            return Some(BoundaryRule::Paragraph);
+        }
+        let shape = LineShape::of(fragment);
+        if shape.is_heading_like() {
+            return Some(BoundaryRule::HeadingLine);
+        }
+        if shape.is_prose() && !ends_sentence_punct(last) {
+            // "...Comprehensive Strategic\n\nPartnership, supported by ...":
+            // a prose fragment without final punctuation is a broken sentence.
+            return None;
+        }
+        if blank_line || !shape.is_prose() {
+            return Some(BoundaryRule::Paragraph);
+        }
+        if last == '.' {
+            // A full stop the terminator rules rejected (an abbreviation at the
+            // end of a line): keep going only inside hard-wrapped prose.
+            return None;
+        }
+        Some(BoundaryRule::Paragraph)
+    }
+
+    /// Whether the line starting at `start` has at most three words and is
+    /// followed by a blank line or the end of the text.
+    fn is_lone_short_line(&self, start: usize) -> bool {
+        let rest = &self.text[start..];
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        if rest[..line_end].split_whitespace().count() > 3 {
+            return false;
+        }
+        let after = &rest[line_end..];
+        let next_content = after.len() - after.trim_start().len();
+        after[..next_content].matches('\n').count() >= 2 || after.trim().is_empty()
+    }
+
+    fn spans_from_cuts(&self, cuts: &[(usize, BoundaryRule)]) -> Vec<Span> {
+        let mut spans = Vec::with_capacity(cuts.len() + 1);
+        let mut start = 0usize;
+        let ends = cuts
+            .iter()
+            .copied()
+            .chain(std::iter::once((self.text.len(), BoundaryRule::EndOfText)));
+        for (end, rule) in ends {
+            let piece = &self.text[start..end];
+            let trimmed_start = start + (piece.len() - piece.trim_start().len());
+            let trimmed_end = start + piece.trim_end().len();
+            if trimmed_end > trimmed_start {
+                spans.push(Span {
+                    start: trimmed_start,
+                    end: trimmed_end,
+                    rule,
+                });
+            }
+            start = end;
+        }
+        spans
+    }
+}
+
+fn ends_sentence_punct(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '…') || is_closing_punct(c) || c == '"'
+}
+
+/// "- item", "* item", "• item", "1. item", "2) item", "a) item".
+fn starts_list_item(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some('-' | '*' | '•' | '–' | '·' | '▪' | '●') => {
+            chars.next().is_some_and(char::is_whitespace)
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let after = &rest[digits..];
+            (after.starts_with(". ") || after.starts_with(") ")) && digits <= 3
+        }
+        _ => false,
+    }
+}
+
+/// Whether a character belongs to a script written without spaces between
+/// sentences (Han, Kana, Hangul punctuation contexts).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+/// Word statistics of one line or fragment, for heading/prose decisions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineShape {
+    pub words: usize,
+    pub capitalized: usize,
+    pub lowercase: usize,
+    pub chars: usize,
+    pub cased: bool,
+    pub final_punct: bool,
+}
+
+impl LineShape {
+    pub fn of(fragment: &str) -> LineShape {
+        let mut shape = LineShape {
+            chars: fragment.chars().count(),
+            ..LineShape::default()
+        };
+        for word in fragment.split_whitespace() {
+            let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else {
+                continue;
+            };
+            shape.words += 1;
+            if first.is_uppercase() || first.is_ascii_digit() {
+                shape.capitalized += 1;
+                shape.cased = true;
+            } else if first.is_lowercase() {
+                shape.lowercase += 1;
+                shape.cased = true;
+            }
+        }
+        shape.final_punct = fragment
+            .chars()
+            .next_back()
+            .is_some_and(ends_sentence_punct);
+        shape
+    }
+
+    /// Short, mostly capitalised, without final punctuation: a headline, a
+    /// heading or a metadata line.
+    pub fn is_heading_like(&self) -> bool {
+        if self.final_punct {
+            return false;
+        }
+        if !self.cased {
+            // Scripts without case: a short line without punctuation.
+            return self.chars <= 60;
+        }
+        self.words <= 4 || (self.words <= 16 && self.capitalized * 10 >= self.words * 6)
+    }
+
+    /// Running text: enough words, many of them lowercase.
+    pub fn is_prose(&self) -> bool {
+        if !self.cased {
+            return self.chars > 60;
+        }
+        self.words >= 6 && self.lowercase * 10 >= self.words * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::language::LanguageData;
+
+    fn sentences(text: &str, lang: &str) -> Vec<String> {
+        let data = LanguageData::for_language(lang);
+        split(text, data, &SegmentOptions::default())
+            .iter()
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_and_decimals_do_not_split() {
+        let text = "Mr. Smith paid $1,000.50 on Jan. 14 in the U.S. capital. Growth was 3.5% this year. It rose.";
+        assert_eq!(
+            sentences(text, "en"),
+            vec![
+                "Mr. Smith paid $1,000.50 on Jan. 14 in the U.S. capital.",
+                "Growth was 3.5% this year.",
+                "It rose."
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviation_before_sentence_starter_splits() {
+        let text = "He moved to the U.S. He later returned.";
+        assert_eq!(
+            sentences(text, "en"),
+            vec!["He moved to the U.S.", "He later returned."]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets_close_sentences() {
+        let text = "He said \"Stop.\" Then he left. (It was late.) Nobody knew.";
+        assert_eq!(
+            sentences(text, "en"),
+            vec![
+                "He said \"Stop.\"",
+                "Then he left.",
+                "(It was late.)",
+                "Nobody knew."
+            ]
+        );
+    }
+
+    #[test]
+    fn ellipsis_splits_only_before_capital() {
+        let text = "Wait... what happened? I don't know… Nobody does.";
+        assert_eq!(
+            sentences(text, "en"),
+            vec!["Wait... what happened?", "I don't know…", "Nobody does."]
+        );
+    }
+
+    #[test]
+    fn cjk_terminators_with_closing_quotes() {
+        let text = "他说：“我们走吧。”然后离开了。2007年，他回来了！真的吗？";
+        assert_eq!(
+            sentences(text, "zh"),
+            vec![
+                "他说：“我们走吧。”",
+                "然后离开了。",
+                "2007年，他回来了！",
+                "真的吗？"
+            ]
+        );
+    }
+
+    #[test]
+    fn khmer_and_burmese_terminators() {
+        assert_eq!(
+            sentences("ខ្ញុំទៅផ្សារ។ គាត់នៅផ្ទះ។", "km"),
+            vec!["ខ្ញុំទៅផ្សារ។", "គាត់នៅផ្ទះ។"]
+        );
+        assert_eq!(
+            sentences("ကျွန်တော်သွားမယ်။ သူနေမယ်။", "my"),
+            vec!["ကျွန်တော်သွားမယ်။", "သူနေမယ်။"]
+        );
+    }
+
+    #[test]
+    fn blank_line_inside_prose_sentence_is_not_a_boundary() {
+        let text = "Kao said cooperation continues to advance under the ASEAN–China Comprehensive Strategic\n\nPartnership, supported by the new plan. It works.";
+        let got = sentences(text, "en");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].ends_with("the new plan."));
+    }
+
+    #[test]
+    fn heading_line_is_a_boundary() {
+        let text = "ASEAN–China Partnership Deepens Cooperation\n\nASEAN and China have sustained cooperation.";
+        assert_eq!(
+            sentences(text, "en"),
+            vec![
+                "ASEAN–China Partnership Deepens Cooperation",
+                "ASEAN and China have sustained cooperation."
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_split() {
+        let text = "Key points:\n1. Trade grew\n2. Energy deals were signed\n- EVs are next";
+        assert_eq!(
+            sentences(text, "en"),
+            vec![
+                "Key points:",
+                "1. Trade grew",
+                "2. Energy deals were signed",
+                "- EVs are next"
+            ]
+        );
+    }
+
+    #[test]
+    fn one_sentence_per_line_mode() {
+        let data = LanguageData::for_language("en");
+        let options = SegmentOptions {
+            one_sentence_per_line: true,
+            ..SegmentOptions::default()
+        };
+        let text = "first line without stop\nsecond line";
+        assert_eq!(split(text, data, &options).len(), 2);
+    }
+
+    #[test]
+    fn extra_abbreviation_blocks_split() {
+        let data = LanguageData::for_language("en");
+        let text = "Sales of the Grp. Division were high.";
+        assert_eq!(split(text, data, &SegmentOptions::default()).len(), 2);
+        let options = SegmentOptions {
+            extra_abbreviations: vec!["Grp.".into()],
+            ..SegmentOptions::default()
+        };
+        assert_eq!(split(text, data, &options).len(), 1);
+    }
+}

@@ -1,0 +1,178 @@
+//! Words and index terms for each script.
+//!
+//! * Spaced scripts: UAX#29 words (unicode-segmentation), lowercased, stop
+//!   words removed, Snowball-stemmed where Snowball has the language.
+//! * Chinese, Japanese, Thai, Lao, Khmer, Burmese: character bigrams over
+//!   runs of letters (a dictionary-free stand-in for words that works for
+//!   TF-IDF similarity), plus UAX#29 words for embedded Latin text.
+//! * Vietnamese: syllables plus syllable bigrams (Vietnamese words are
+//!   mostly two syllables, so bigrams carry most of the meaning).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::text::language::is_unspaced;
+
+/// Produces index terms for one language.
+pub struct Tokenizer {
+    language: String,
+    stemmer: Option<Stemmer>,
+    stopwords: &'static HashSet<String>,
+}
+
+impl Tokenizer {
+    pub fn new(language: &str) -> Tokenizer {
+        let algorithm = match language {
+            "en" => Some(Algorithm::English),
+            "de" => Some(Algorithm::German),
+            "fr" => Some(Algorithm::French),
+            "es" => Some(Algorithm::Spanish),
+            "it" => Some(Algorithm::Italian),
+            "pt" => Some(Algorithm::Portuguese),
+            "nl" => Some(Algorithm::Dutch),
+            "ru" => Some(Algorithm::Russian),
+            _ => None,
+        };
+        Tokenizer {
+            language: language.to_string(),
+            stemmer: algorithm.map(Stemmer::create),
+            stopwords: stopwords(language),
+        }
+    }
+
+    /// Appends the index terms of `text` to `out`.
+    pub fn terms(&self, text: &str, out: &mut Vec<String>) {
+        if is_unspaced(&self.language) {
+            self.unspaced_terms(text, out);
+            return;
+        }
+        let words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
+        if self.language == "vi" {
+            for (i, word) in words.iter().enumerate() {
+                if !self.stopwords.contains(word) {
+                    out.push(word.clone());
+                }
+                if let Some(next) = words.get(i + 1) {
+                    out.push(format!("{word} {next}"));
+                }
+            }
+            return;
+        }
+        for word in words {
+            if self.stopwords.contains(&word) || word.chars().all(|c| !c.is_alphanumeric()) {
+                continue;
+            }
+            match &self.stemmer {
+                Some(stemmer) => out.push(stemmer.stem(&word).into_owned()),
+                None => out.push(word),
+            }
+        }
+    }
+
+    fn unspaced_terms(&self, text: &str, out: &mut Vec<String>) {
+        let mut run: Vec<char> = Vec::new();
+        let flush = |run: &mut Vec<char>, out: &mut Vec<String>| {
+            if run.len() == 1 {
+                let single = run[0].to_string();
+                if !self.stopwords.contains(&single) {
+                    out.push(single);
+                }
+            }
+            for pair in run.windows(2) {
+                let bigram: String = pair.iter().collect();
+                if !self.stopwords.contains(&bigram) {
+                    out.push(bigram);
+                }
+            }
+            run.clear();
+        };
+        for word in text.split_word_bounds() {
+            let first = word.chars().next().unwrap_or(' ');
+            if first.is_ascii_alphanumeric() {
+                flush(&mut run, out);
+                out.push(word.to_lowercase());
+            } else if word.chars().any(char::is_alphabetic) {
+                run.extend(word.chars().filter(|c| !c.is_whitespace()));
+            } else {
+                flush(&mut run, out);
+            }
+        }
+        flush(&mut run, out);
+    }
+}
+
+/// Number of words in `text`: UAX#29 words for spaced scripts; for Chinese and
+/// Japanese each ideograph/kana counts as a word (as GMX-V counts CJK), and
+/// embedded Latin words count once.
+pub fn word_count(text: &str, language: &str) -> usize {
+    if matches!(language, "zh" | "ja") {
+        return text
+            .unicode_words()
+            .map(|w| {
+                let cjk = w
+                    .chars()
+                    .filter(|&c| crate::text::segment::is_cjk(c))
+                    .count();
+                if cjk > 0 { cjk } else { 1 }
+            })
+            .sum();
+    }
+    text.unicode_words().count()
+}
+
+/// The stop word list of a language (empty when Precis has none).
+pub fn stopwords(language: &str) -> &'static HashSet<String> {
+    static LISTS: OnceLock<Vec<(&'static str, HashSet<String>)>> = OnceLock::new();
+    static EMPTY: OnceLock<HashSet<String>> = OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        let parse = |file: &str| -> HashSet<String> {
+            file.lines()
+                .filter(|line| !line.trim_start().starts_with('#'))
+                .flat_map(str::split_whitespace)
+                .map(str::to_string)
+                .collect()
+        };
+        vec![
+            ("en", parse(include_str!("../../data/stopwords/en.txt"))),
+            ("id", parse(include_str!("../../data/stopwords/id.txt"))),
+            ("ms", parse(include_str!("../../data/stopwords/id.txt"))),
+            ("vi", parse(include_str!("../../data/stopwords/vi.txt"))),
+            ("zh", parse(include_str!("../../data/stopwords/zh.txt"))),
+            ("th", parse(include_str!("../../data/stopwords/th.txt"))),
+            ("fil", parse(include_str!("../../data/stopwords/fil.txt"))),
+        ]
+    });
+    lists
+        .iter()
+        .find(|(code, _)| *code == language)
+        .map(|(_, list)| list)
+        .unwrap_or_else(|| EMPTY.get_or_init(HashSet::new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_terms_are_stemmed_without_stop_words() {
+        let mut out = Vec::new();
+        Tokenizer::new("en").terms("The partners were running summaries", &mut out);
+        assert_eq!(out, vec!["partner", "run", "summari"]);
+    }
+
+    #[test]
+    fn chinese_terms_are_bigrams() {
+        let mut out = Vec::new();
+        Tokenizer::new("zh").terms("东盟合作 ASEAN", &mut out);
+        assert_eq!(out, vec!["东盟", "盟合", "合作", "asean"]);
+    }
+
+    #[test]
+    fn word_counts() {
+        assert_eq!(word_count("Trade grew 3.5% in 2025.", "en"), 5);
+        assert_eq!(word_count("东盟合作 ASEAN", "zh"), 5);
+    }
+}
