@@ -1,0 +1,82 @@
+//! The JSONL contract, through the real binary.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::support::SEED_ARTICLE;
+
+fn run(subcommand: &str, input: &str) -> (Vec<Value>, bool) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args([subcommand, "--jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let lines = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, output.status.success())
+}
+
+#[test]
+fn segment_jsonl_offsets_slice_the_input() {
+    let line = serde_json::json!({"id": "seed", "text": SEED_ARTICLE, "unknown_key": [1, 2]});
+    let (out, ok) = run("segment", &format!("{line}\n"));
+    assert!(ok);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0]["id"], "seed");
+    assert_eq!(out[0]["lang"], "en");
+    for s in out[0]["sentences"].as_array().unwrap() {
+        let (start, end) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(s["text"].as_str().unwrap(), &SEED_ARTICLE[start..end]);
+    }
+}
+
+#[test]
+fn summarize_jsonl_bad_lines_do_not_stop_processing() {
+    let input = [
+        serde_json::json!({"id": 1, "text": "First sentence here. Second one follows. Third one too.", "language": "en", "max_sentences": 1}).to_string(),
+        "{not json".to_string(),
+        serde_json::json!({"id": 3, "text": "  "}).to_string(),
+        serde_json::json!({"id": 4, "text": "Budget clash. Yes.", "max_sentences": 1, "ratio": 0.5}).to_string(),
+        serde_json::json!({"id": 5, "text": "Still fine. Really."}).to_string(),
+    ]
+    .join("\n");
+    let (out, ok) = run("summarize", &input);
+    assert!(!ok, "exit status reports failed lines");
+    assert_eq!(out.len(), 5, "one line out per line in");
+    assert_eq!(out[0]["selected"].as_array().unwrap().len(), 1);
+    assert!(out[0]["sentences"][0]["score"].is_number());
+    assert_eq!(out[1]["error"]["code"], "INVALID_ARGUMENT");
+    assert_eq!(out[2]["id"], 3);
+    assert_eq!(out[2]["error"]["field"], "text");
+    assert_eq!(out[3]["error"]["field"], "ratio");
+    assert_eq!(out[4]["id"], 5);
+    assert!(out[4]["summary"].is_string());
+}
+
+#[test]
+fn process_jsonl_matches_grpc_message_shape() {
+    let line = serde_json::json!({"id": "x", "text": SEED_ARTICLE, "target_langs": ["vi"]});
+    let (out, ok) = run("process", &format!("{line}\n"));
+    assert!(ok);
+    let package = &out[0]["package"];
+    assert!(package["segments"].as_array().unwrap().len() > 5);
+    assert_eq!(out[0]["target_langs"], serde_json::json!(["vi"]));
+    assert_eq!(package["segments"][0]["kind"], "headline");
+}

@@ -1,0 +1,77 @@
+//! A real server on an ephemeral loopback port, with its own shutdown.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use precis::api::pb::precis_client::PrecisClient;
+use precis::server::{self, ServerConfig};
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+
+pub const SEED_ARTICLE: &str = include_str!("../../examples/seed_article.txt");
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::start_with(ServerConfig {
+            drain_grace: Duration::from_millis(10),
+            ..ServerConfig::default()
+        })
+        .await
+    }
+
+    pub async fn start_with(config: ServerConfig) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            server::run(listener, config, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        TestServer {
+            addr,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    pub async fn channel(&self) -> Channel {
+        let endpoint = format!("http://{}", self.addr);
+        for _ in 0..100 {
+            if let Ok(channel) = Channel::from_shared(endpoint.clone())
+                .unwrap()
+                .connect()
+                .await
+            {
+                return channel;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("server did not come up at {endpoint}");
+    }
+
+    pub async fn client(&self) -> PrecisClient<Channel> {
+        PrecisClient::new(self.channel().await)
+    }
+
+    /// Triggers shutdown and waits for the server task to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            tokio::time::timeout(Duration::from_secs(10), handle)
+                .await
+                .expect("server drains within 10 s")
+                .expect("server task");
+        }
+    }
+}
