@@ -7,6 +7,7 @@ pub mod language;
 pub mod layout;
 pub mod segment;
 pub mod tokenize;
+pub mod words;
 
 use serde::Serialize;
 
