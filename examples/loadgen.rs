@@ -53,11 +53,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let connections = args.connections.unwrap_or(args.concurrency.min(4)).max(1);
     let mut channels = Vec::with_capacity(connections);
     for _ in 0..connections {
-        channels.push(Channel::from_shared(format!("http://{}", args.addr))?.connect().await?);
+        channels.push(
+            Channel::from_shared(format!("http://{}", args.addr))?
+                .connect()
+                .await?,
+        );
     }
     let warmup_end = Instant::now() + Duration::from_secs(1);
     let end = warmup_end + Duration::from_secs_f64(args.seconds);
-    let results = Arc::new(Mutex::new((Vec::<u64>::new(), BTreeMap::<String, u64>::new())));
+    let results = Arc::new(Mutex::new((
+        Vec::<u64>::new(),
+        BTreeMap::<String, u64>::new(),
+    )));
     let mut tasks = Vec::new();
     for task in 0..args.concurrency {
         let mut client = PrecisClient::new(channels[task % connections].clone())

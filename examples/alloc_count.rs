@@ -1,0 +1,43 @@
+//! Per-request heap allocations of the whole pipeline (validate + process,
+//! as the server runs it), counted with dhat's global allocator.
+//!
+//! ```sh
+//! cargo run --release --example alloc_count [ARTICLE.txt] [REQUESTS]
+//! ```
+
+use precis::engine::{Engine, Request};
+
+#[global_allocator]
+static ALLOC: dhat::Alloc = dhat::Alloc;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .unwrap_or_else(|| "examples/seed_article.txt".to_string());
+    let requests: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let text = std::fs::read_to_string(&path).expect("readable article");
+    let engine = Engine::default();
+    let request = Request {
+        text,
+        ..Request::default()
+    };
+    // Warm up lazily built tables (language data, regexes, segmenters).
+    let validated = engine.validate(&request).unwrap();
+    engine.process(&validated).unwrap();
+
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let before = dhat::HeapStats::get();
+    for _ in 0..requests {
+        let validated = engine.validate(&request).unwrap();
+        std::hint::black_box(engine.process(&validated).unwrap());
+    }
+    let after = dhat::HeapStats::get();
+    let blocks = (after.total_blocks - before.total_blocks) / requests;
+    let bytes = (after.total_bytes - before.total_bytes) / requests;
+    println!(
+        "{{\"article\": {path:?}, \"article_bytes\": {}, \"requests\": {requests}, \"allocations_per_request\": {blocks}, \"bytes_allocated_per_request\": {bytes}, \"peak_heap_bytes\": {}}}",
+        request.text.len(),
+        after.max_bytes
+    );
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Side-by-side throughput: Precis's JSONL CLI vs the Python tools a user
+would pick instead (pySBD, sentencex, summa TextRank), single thread each,
+on the same articles.
+
+Usage: scripts/bench_compare.sh  (sets up a throwaway venv and calls this)
+       python3 scripts/bench_compare.py PRECIS_BINARY [CORPUS.jsonl] [--repeat N]
+
+The corpus is JSONL with a "text" key per line. Default: the CNN/DailyMail
+dev articles in ../shared/data/summarization/ when present (read only, never
+copied), else examples/seed_article.txt. Prints a table and a JSON line.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def load_corpus(path):
+    texts = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                texts.append(json.loads(line)["text"])
+    return texts
+
+
+def time_python(name, fn, texts, repeat):
+    # Warm up on one document (imports, lazy data).
+    fn(texts[0])
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for text in texts:
+            fn(text)
+    elapsed = time.perf_counter() - start
+    return elapsed
+
+
+def time_precis(binary, command, texts, repeat, extra):
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for r in range(repeat):
+            for i, text in enumerate(texts):
+                row = {"id": f"{r}-{i}", "text": text, "lang": "en"}
+                row.update(extra)
+                f.write(json.dumps(row) + "\n")
+        path = f.name
+    try:
+        # Warm-up run (page cache), then the measured run.
+        with open(path, "rb") as stdin:
+            subprocess.run([binary, command, "--jsonl"], stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+        with open(path, "rb") as stdin:
+            start = time.perf_counter()
+            subprocess.run([binary, command, "--jsonl"], stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+            return time.perf_counter() - start
+    finally:
+        os.unlink(path)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    default_corpus = os.path.join(here, "..", "..", "shared", "data", "summarization", "cnndm_frank_dev.jsonl")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("corpus", nargs="?", default=default_corpus)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if os.path.exists(args.corpus):
+        texts = load_corpus(args.corpus)
+        corpus_name = os.path.basename(args.corpus)
+    else:
+        texts = [open(os.path.join(here, "..", "examples", "seed_article.txt"), encoding="utf-8").read()]
+        corpus_name = "examples/seed_article.txt"
+    n_docs = len(texts) * args.repeat
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) * args.repeat / 1e6
+
+    import pysbd
+    import sentencex
+    from summa import summarizer
+
+    pysbd_segmenter = pysbd.Segmenter(language="en", clean=False)
+    rows = []
+
+    def add(tool, task, seconds, repeat_factor=1.0):
+        docs = n_docs * repeat_factor
+        rows.append({
+            "tool": tool,
+            "task": task,
+            "docs": docs,
+            "seconds": round(seconds, 3),
+            "docs_per_s": round(docs / seconds, 1),
+            "mb_per_s": round(megabytes * repeat_factor / seconds, 3),
+        })
+
+    # pySBD is ~1000x slower: time it on one pass only and scale per document.
+    pysbd_repeat = 1
+    add("pySBD 0.3", "segment",
+        time_python("pysbd", pysbd_segmenter.segment, texts, pysbd_repeat), pysbd_repeat / args.repeat)
+    add("sentencex", "segment",
+        time_python("sentencex", lambda t: list(sentencex.segment("en", t)), texts, args.repeat))
+    add("summa TextRank", "summarize",
+        time_python("summa", lambda t: summarizer.summarize(t, ratio=0.2), texts, 1), 1 / args.repeat)
+    add("precis segment --jsonl", "segment", time_precis(args.binary, "segment", texts, args.repeat, {}))
+    add("precis summarize --jsonl", "summarize",
+        time_precis(args.binary, "summarize", texts, args.repeat, {"max_sentences": 3}))
+    add("precis process --jsonl", "process",
+        time_precis(args.binary, "process", texts, args.repeat, {"max_sentences": 3}))
+
+    by_tool = {r["tool"]: r for r in rows}
+    seg = by_tool["precis segment --jsonl"]["docs_per_s"]
+    summ = by_tool["precis summarize --jsonl"]["docs_per_s"]
+    ratios = {
+        "segment_vs_sentencex": round(seg / by_tool["sentencex"]["docs_per_s"], 2),
+        "segment_vs_pysbd": round(seg / by_tool["pySBD 0.3"]["docs_per_s"], 1),
+        "summarize_vs_summa_textrank": round(summ / by_tool["summa TextRank"]["docs_per_s"], 1),
+    }
+    print(f"corpus: {corpus_name}, {len(texts)} articles x {args.repeat} ({megabytes:.2f} MB), single thread each")
+    print(f"{'tool':28} {'task':10} {'docs/s':>10} {'MB/s':>9}")
+    for r in rows:
+        print(f"{r['tool']:28} {r['task']:10} {r['docs_per_s']:>10} {r['mb_per_s']:>9}")
+    print("ratios:", ratios)
+    print(json.dumps({"corpus": corpus_name, "rows": rows, "ratios": ratios}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

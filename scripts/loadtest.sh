@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# gRPC load test of the release server on this machine: Process on a ~5 KB
+# article and GetInfo (the transport ceiling of the same server), at
+# concurrency 1, 8, 64 and 256, with h2load (Debian nghttp2-client) and the
+# in-repo tonic client (examples/loadgen.rs). Checks grpc-status in the
+# trailers (h2load only counts HTTP 200), and reports the server's peak RSS.
+#
+# Usage: scripts/loadtest.sh [SECONDS_PER_POINT]   (default 5)
+# Env:   SERVER_CPUS (taskset list for the server, default: all),
+#        CLIENT_CPUS (taskset list for the clients, default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2-client"; exit 1; }
+cargo build --release --quiet --bin precis --example loadgen
+work=$(mktemp -d)
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# A ~5 KB article: the seed article and the first paragraphs again.
+python3 - "$work/article.txt" <<'PY'
+import sys
+seed = open("examples/seed_article.txt", encoding="utf-8").read()
+text = seed + "\n\n" + seed[: 5120 - len(seed.encode()) - 2]
+open(sys.argv[1], "w", encoding="utf-8").write(text)
+PY
+python3 scripts/grpc_body.py process "$work/article.txt" "$work/process.bin"
+python3 scripts/grpc_body.py getinfo "$work/getinfo.bin"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+addr="127.0.0.1:$port"
+server_cpus=${SERVER_CPUS:-0-$(($(nproc)-1))}
+client_cpus=${CLIENT_CPUS:-0-$(($(nproc)-1))}
+taskset -c "$server_cpus" ./target/release/precis serve --listen "$addr" \
+  --max-concurrent-requests 512 2>"$work/server.log" &
+server_pid=$!
+sleep 1
+rss() { awk '/VmRSS|VmHWM/ {printf "%s=%s%s ", $1, $2, $3}' "/proc/$server_pid/status"; }
+echo "server: $(rss)  (before load)"
+
+# Trailers must say grpc-status: 0.
+for rpc in Process GetInfo; do
+  body="$work/$(echo $rpc | tr 'A-Z' 'a-z' | sed 's/getinfo/getinfo/').bin"
+  [ "$rpc" = Process ] && body="$work/process.bin" || body="$work/getinfo.bin"
+  status=$(nghttp -v -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://$addr/precis.v1.Precis/$rpc" 2>&1 | grep -a -m1 'grpc-status' | tr -d '\r' || true)
+  echo "$rpc trailer: $status"
+  echo "$status" | grep -q 'grpc-status: 0' || { echo "FAIL: $rpc did not return grpc-status 0"; exit 1; }
+done
+
+echo "== h2load ($seconds s per point; -m 1 so concurrency = streams in flight)"
+printf "%-8s %6s %12s %10s %10s %8s\n" rpc conc "req/s" "mean_ms" "max_ms" "failed"
+for rpc in GetInfo Process; do
+  [ "$rpc" = Process ] && body="$work/process.bin" || body="$work/getinfo.bin"
+  for c in 1 8 64 256; do
+    out=$(taskset -c "$client_cpus" h2load -D "$seconds" -c "$c" -m 1 -t 1 -d "$body" \
+      -H 'content-type: application/grpc' -H 'te: trailers' \
+      "http://$addr/precis.v1.Precis/$rpc" 2>&1)
+    rps=$(echo "$out" | awk '/finished in/ {for(i=1;i<=NF;i++) if ($i ~ /req\/s/) print $(i-1)}')
+    mean=$(echo "$out" | awk '/time for request:/ {print $6}')
+    max=$(echo "$out" | awk '/time for request:/ {print $5}')
+    failed=$(echo "$out" | awk '/^requests:/ {for(i=1;i<=NF;i++) if ($(i+1) ~ /failed/) print $i}')
+    printf "%-8s %6s %12s %10s %10s %8s\n" "$rpc" "$c" "$rps" "$mean" "$max" "$failed"
+  done
+done
+echo "server: $(rss)  (after h2load)"
+
+echo "== tonic client (examples/loadgen.rs): grpc-status counted per response"
+for rpc in get-info process; do
+  for c in 1 8 64 256; do
+    taskset -c "$client_cpus" ./target/release/examples/loadgen --addr "$addr" --rpc "$rpc" \
+      --text "$work/article.txt" --concurrency "$c" --seconds "$seconds"
+  done
+done
+echo "server: $(rss)  (after tonic client)"

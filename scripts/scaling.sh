@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Multi-core scaling curve: the server pinned to 1, 2, 4, 8 and 16 cores
+# (taskset), the tonic load client on the remaining cores, Process on a
+# ~5 KB article at concurrency 64. Run on a machine with >= 17 cores.
+# Usage: scripts/scaling.sh [SECONDS_PER_POINT]  -> one JSON line per point
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+cores=$(nproc)
+cargo build --release --quiet --bin precis --example loadgen
+work=$(mktemp -d)
+trap 'pkill -P $$ || true; rm -rf "$work"' EXIT
+python3 - "$work/article.txt" <<'PY'
+import sys
+seed = open("examples/seed_article.txt", encoding="utf-8").read()
+open(sys.argv[1], "w", encoding="utf-8").write(seed + "\n\n" + seed[: 5120 - len(seed.encode()) - 2])
+PY
+for n in 1 2 4 8 16; do
+  if [ "$n" -ge "$cores" ]; then echo "{\"threads\": $n, \"skipped\": \"only $cores cores\"}"; continue; fi
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  TOKIO_WORKER_THREADS=$n taskset -c "0-$((n-1))" ./target/release/precis serve \
+    --listen "127.0.0.1:$port" --max-concurrent-requests 512 2>/dev/null &
+  pid=$!
+  sleep 1
+  result=$(taskset -c "$n-$((cores-1))" ./target/release/examples/loadgen --addr "127.0.0.1:$port" \
+    --rpc process --text "$work/article.txt" --concurrency 64 --connections 8 --seconds "$seconds")
+  echo "{\"threads\": $n, \"result\": $result}"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
