@@ -23,6 +23,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "#[serde(serialize_with = \"crate::api::convert::serialize_kind\")]",
         );
     }
+    // The JSONL contract names the language `lang`.
+    for message in [
+        "SegmentResponse",
+        "SummarizeResponse",
+        "PrepareResponse",
+        "ProcessResponse",
+    ] {
+        builder = builder.field_attribute(
+            format!(".precis.v1.{message}.language"),
+            "#[serde(rename = \"lang\")]",
+        );
+    }
     builder
         .build_server(true)
         .build_client(true)

@@ -119,54 +119,57 @@ impl JsonRequest {
     }
 }
 
-/// Runs `command` on a request and returns the response as JSON (the proto
-/// message's fields, `language` renamed `lang`).
-pub fn run_request(engine: &Engine, command: Command, request: &Request) -> Result<Value, Error> {
+/// The response message of one command.
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    Segment(pb::SegmentResponse),
+    Summarize(pb::SummarizeResponse),
+    Prepare(pb::PrepareResponse),
+    Process(pb::ProcessResponse),
+}
+
+/// Runs `command` on a request: the same message the gRPC server sends.
+pub fn run_request(
+    engine: &Engine,
+    command: Command,
+    request: &Request,
+) -> Result<Response, Error> {
     let validated = engine.validate(request)?;
     let text = request.text.as_str();
-    let value = match command {
+    Ok(match command {
         Command::Segment => {
             let segmentation = engine.segment(&validated)?;
-            serde_json::to_value(convert::segment_response(text, &segmentation))
+            Response::Segment(convert::segment_response(text, &segmentation))
         }
         Command::Summarize => {
             let (segmentation, summary) = engine.summarize(&validated)?;
-            serde_json::to_value(convert::summarize_response(text, &segmentation, &summary))
+            Response::Summarize(convert::summarize_response(text, &segmentation, &summary))
         }
         Command::Prepare => {
             let processed = engine.process(&validated)?;
-            serde_json::to_value(convert::prepare_response(
+            Response::Prepare(convert::prepare_response(
                 &processed,
                 &validated.package.target_langs,
             ))
         }
         Command::Process => {
             let processed = engine.process(&validated)?;
-            serde_json::to_value(convert::process_response(
+            Response::Process(convert::process_response(
                 text,
                 &processed,
                 &validated.package.target_langs,
             ))
         }
-    };
-    Ok(value.expect("protobuf messages serialize to JSON"))
+    })
 }
 
-/// Puts `id` first and renames `language` to `lang`.
-fn with_id(id: Value, body: Value) -> Value {
-    let mut out = Map::new();
-    out.insert("id".to_string(), id);
-    if let Value::Object(fields) = body {
-        for (key, value) in fields {
-            let key = if key == "language" {
-                "lang".to_string()
-            } else {
-                key
-            };
-            out.insert(key, value);
-        }
-    }
-    Value::Object(out)
+/// One output line: `id` first, then the response message's fields.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    id: &'a Value,
+    #[serde(flatten)]
+    response: &'a Response,
 }
 
 fn error_line(id: Value, code: &str, message: &str, field: &str) -> Value {
@@ -184,8 +187,9 @@ fn error_line(id: Value, code: &str, message: &str, field: &str) -> Value {
     Value::Object(out)
 }
 
-/// Answers one JSONL input line; `Err` carries the error line.
-pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Value, Value> {
+/// Answers one JSONL input line with the serialized output line; `Err`
+/// carries the error line.
+pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<String, Value> {
     let parsed: JsonRequest = match serde_json::from_str::<Value>(line) {
         Ok(value @ Value::Object(_)) => {
             let id = value.get("id").cloned().unwrap_or(Value::Null);
@@ -212,8 +216,12 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Valu
     let id = parsed.id.clone();
     let fail = |e: Error| error_line(id.clone(), e.code_name(), &e.to_string(), e.field());
     let request = parsed.into_request().map_err(fail)?;
-    let body = run_request(engine, command, &request).map_err(fail)?;
-    Ok(with_id(id.clone(), body))
+    let response = run_request(engine, command, &request).map_err(fail)?;
+    let line = Line {
+        id: &id,
+        response: &response,
+    };
+    Ok(serde_json::to_string(&line).expect("protobuf messages serialize to JSON"))
 }
 
 /// Reads JSON Lines from `input` and writes one line per input line to
@@ -230,11 +238,13 @@ pub fn run_jsonl(
         if line.trim().is_empty() {
             continue;
         }
-        let value = answer_line(engine, command, &line).unwrap_or_else(|error| {
-            failed += 1;
-            error
-        });
-        serde_json::to_writer(&mut output, &value)?;
+        match answer_line(engine, command, &line) {
+            Ok(answer) => output.write_all(answer.as_bytes())?,
+            Err(error) => {
+                failed += 1;
+                serde_json::to_writer(&mut output, &error)?;
+            }
+        }
         output.write_all(b"\n")?;
     }
     output.flush()?;
@@ -248,14 +258,15 @@ pub fn run_readable(
     request: &Request,
     mut out: impl Write,
 ) -> io::Result<Result<(), Error>> {
-    let value = match run_request(engine, command, request) {
-        Ok(value) => value,
+    let response = match run_request(engine, command, request) {
+        Ok(response) => {
+            serde_json::to_value(response).expect("protobuf messages serialize to JSON")
+        }
         Err(error) => return Ok(Err(error)),
     };
-    let response: Value = value;
     let get_str =
         |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-    writeln!(out, "language: {}", get_str(&response, "language"))?;
+    writeln!(out, "language: {}", get_str(&response, "lang"))?;
     let title = get_str(&response, "title");
     if !title.is_empty() {
         writeln!(out, "title:    {title}")?;
