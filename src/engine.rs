@@ -24,7 +24,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_text_bytes: 4 * 1024 * 1024,
+            // 1 MiB: about a hundred times a long news article. Bigger texts
+            // are refused before any work, which keeps the worst case (a
+            // 1 MiB text without punctuation, or 100k sentences) bounded.
+            max_text_bytes: 1024 * 1024,
             max_sentences: 100_000,
         }
     }

@@ -72,7 +72,8 @@ struct ServeArgs {
     /// Server-side timeout per request in milliseconds (0 = none).
     #[arg(long, env = "PRECIS_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     request_timeout_ms: u64,
-    /// Largest gRPC message accepted or sent, in bytes.
+    /// Largest gRPC request message in bytes; a larger one is refused with
+    /// OUT_OF_RANGE before it is decoded (bounds memory per request).
     #[arg(long, env = "PRECIS_MAX_MESSAGE_BYTES", default_value_t = ServerConfig::default().max_message_bytes)]
     max_message_bytes: usize,
     /// Milliseconds between reporting NOT_SERVING and closing the listener

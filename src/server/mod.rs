@@ -31,6 +31,8 @@ pub struct ServerConfig {
     /// arrival; a client's sooner `grpc-timeout` wins. Answered with
     /// DEADLINE_EXCEEDED, and the work is stopped.
     pub request_timeout: Option<Duration>,
+    /// Largest request message (decoded size); larger ones are refused by
+    /// the transport with OUT_OF_RANGE before they are decoded.
     pub max_message_bytes: usize,
     /// Time between NOT_SERVING and closing the listener on shutdown.
     pub drain_grace: Duration,
@@ -60,7 +62,7 @@ impl Default for ServerConfig {
             max_concurrent_requests: 64,
             max_stream_items: 10_000,
             request_timeout: Some(Duration::from_secs(30)),
-            max_message_bytes: 16 * 1024 * 1024,
+            max_message_bytes: 4 * 1024 * 1024,
             drain_grace: Duration::from_millis(500),
             drain_timeout: Duration::from_secs(10),
             metrics_listen: None,
@@ -147,8 +149,9 @@ pub async fn run(
         .build_v1alpha()?;
 
     let precis = pb::precis_server::PrecisServer::new(PrecisService::new(config.clone()))
+        // Requests only: a response's size follows from the text and
+        // sentence limits, and refusing a finished answer helps no one.
         .max_decoding_message_size(config.max_message_bytes)
-        .max_encoding_message_size(config.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
         .send_compressed(CompressionEncoding::Gzip)
