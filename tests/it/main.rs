@@ -3,6 +3,7 @@
 //! 127.0.0.1:0 and connects the generated client.
 
 mod cli;
+mod deploy;
 mod grpc;
 mod pipeline;
 mod properties;
