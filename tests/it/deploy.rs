@@ -247,7 +247,7 @@ fn dockerfile_runs_serve_with_known_flags_as_non_root() {
     let user = dockerfile
         .lines()
         .filter_map(|line| line.strip_prefix("USER "))
-        .last()
+        .next_back()
         .expect("a USER line");
     assert!(
         !user.starts_with("root") && !user.starts_with("0"),
