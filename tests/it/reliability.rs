@@ -1185,3 +1185,165 @@ async fn gzip_and_zstd_both_ways() {
     }
     server.stop().await;
 }
+
+// ---- soak (not in CI: scripts/soak.sh) -------------------------------------
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .expect("VmRSS")
+}
+
+/// One round of the soak mix; returns the number of calls and the
+/// unexpected outcomes.
+async fn soak_round(client: &mut PrecisClient<Channel>, round: usize) -> (usize, Vec<String>) {
+    let mut unexpected = Vec::new();
+    let mut note = |what: &str, result: Result<(), tonic::Status>| {
+        if let Err(status) = result {
+            unexpected.push(format!("{what}: {status:?}"));
+        }
+    };
+    let response = call_process(client, process_request(SEED_ARTICLE)).await;
+    note("Process", response.map(|r| assert_exact(SEED_ARTICLE, &r)));
+    let zh = "东盟与中国的贸易继续增长。双方签署了新的能源协议！会谈将于明年继续。";
+    let segment = client
+        .segment(pb::SegmentRequest {
+            text: zh.into(),
+            ..Default::default()
+        })
+        .await;
+    note(
+        "Segment",
+        segment.map(|r| assert_eq!(r.into_inner().sentences.len(), 3)),
+    );
+    let summarize = client
+        .summarize(pb::SummarizeRequest {
+            text: SEED_ARTICLE.into(),
+            max_sentences: Some(2),
+            ..Default::default()
+        })
+        .await;
+    note(
+        "Summarize",
+        summarize.map(|r| assert_eq!(r.into_inner().selected.len(), 2)),
+    );
+    let items: Vec<_> = (0..3)
+        .map(|i| pb::ProcessRequest {
+            document_id: format!("soak-{round}-{i}"),
+            ..process_request(SEED_ARTICLE)
+        })
+        .collect();
+    let stream = async {
+        let mut stream = client
+            .process_stream(tokio_stream::iter(items))
+            .await?
+            .into_inner();
+        let mut n = 0;
+        while let Some(item) = stream.next().await {
+            item?;
+            n += 1;
+        }
+        assert_eq!(n, 3);
+        Ok(())
+    };
+    note("ProcessStream", stream.await);
+    // An expected refusal is a success.
+    let invalid = call_process(client, process_request("  ")).await;
+    note(
+        "invalid",
+        match invalid {
+            Err(status) if status.code() == Code::InvalidArgument => Ok(()),
+            Err(status) => Err(status),
+            Ok(_) => Err(tonic::Status::unknown("empty text was accepted")),
+        },
+    );
+    (5, unexpected)
+}
+
+/// Minutes of steady load on the real binary: zero unexpected errors, and
+/// RSS after the run close to RSS after warm-up. `SOAK_SECS` (default 120)
+/// and `SOAK_CONCURRENCY` (default 8) size it; scripts/soak.sh runs it on
+/// an optimized build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "soak test: minutes long; run scripts/soak.sh"]
+async fn soak() {
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let secs = env("SOAK_SECS", 120);
+    let concurrency = env("SOAK_CONCURRENCY", 8) as usize;
+    let binary = Binary::start(&["--metrics-listen", "127.0.0.1:0"]);
+    let pid = binary.child.id();
+    let run_for = |duration: Duration| {
+        let mut workers = Vec::new();
+        for worker in 0..concurrency {
+            let address = binary.address.clone();
+            workers.push(tokio::spawn(async move {
+                let channel = Channel::from_shared(format!("http://{address}"))
+                    .unwrap()
+                    .connect()
+                    .await
+                    .unwrap();
+                let mut client = PrecisClient::new(channel);
+                let until = Instant::now() + duration;
+                let (mut calls, mut unexpected) = (0, Vec::new());
+                let mut round = worker * 1_000_000;
+                while Instant::now() < until {
+                    let (n, errors) = soak_round(&mut client, round).await;
+                    calls += n;
+                    unexpected.extend(errors);
+                    round += 1;
+                }
+                (calls, unexpected)
+            }));
+        }
+        workers
+    };
+    let warm_up = Duration::from_secs((secs / 10).clamp(5, 30));
+    for worker in run_for(warm_up) {
+        worker.await.unwrap();
+    }
+    let rss_start = rss_kib(pid);
+    let started = Instant::now();
+    let (mut calls, mut unexpected) = (0, Vec::new());
+    for worker in run_for(Duration::from_secs(secs)) {
+        let (n, errors) = worker.await.unwrap();
+        calls += n;
+        unexpected.extend(errors);
+    }
+    let elapsed = started.elapsed();
+    let rss_end = rss_kib(pid);
+    let metrics = binary.scrape();
+    let errors_total: f64 = metrics
+        .lines()
+        .filter(|l| l.starts_with("precis_errors_total{") && !l.contains("INVALID_ARGUMENT"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum();
+    println!(
+        "soak: {calls} calls in {:.1} s ({:.0}/s) with {concurrency} clients; \
+         unexpected errors: {}; server errors other than INVALID_ARGUMENT: {}; \
+         RSS after warm-up {rss_start} KiB, at end {rss_end} KiB ({:+.1}%)",
+        elapsed.as_secs_f64(),
+        calls as f64 / elapsed.as_secs_f64(),
+        unexpected.len(),
+        errors_total as u64,
+        (rss_end as f64 / rss_start as f64 - 1.0) * 100.0
+    );
+    assert!(
+        unexpected.is_empty(),
+        "unexpected: {:?}",
+        &unexpected[..unexpected.len().min(5)]
+    );
+    assert_eq!(errors_total, 0.0);
+    // Flat memory: allow allocator noise, not growth with the request count.
+    assert!(
+        rss_end <= rss_start + rss_start / 5 + 8 * 1024,
+        "RSS grew from {rss_start} KiB to {rss_end} KiB"
+    );
+}
