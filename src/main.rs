@@ -69,7 +69,9 @@ struct ServeArgs {
     /// Largest number of items in one ProcessStream call.
     #[arg(long, env = "PRECIS_MAX_STREAM_ITEMS", default_value_t = ServerConfig::default().max_stream_items)]
     max_stream_items: usize,
-    /// Server-side timeout per request in milliseconds (0 = none).
+    /// Deadline per request (per item of a stream) in milliseconds; a
+    /// client's sooner grpc-timeout wins. Past it the call gets
+    /// DEADLINE_EXCEEDED and the work stops (0 = none).
     #[arg(long, env = "PRECIS_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     request_timeout_ms: u64,
     /// Largest gRPC request message in bytes; a larger one is refused with
