@@ -267,12 +267,13 @@ impl Finish {
         if code != "OK" {
             metrics::counter!(m::ERRORS, "rpc" => rpc, "code" => code).increment(1);
         }
-        tracing::info!(
-            parent: &self.span,
-            code,
-            elapsed_ms = elapsed.as_secs_f64() * 1000.0,
-            "rpc finished"
-        );
+        let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+        // Probes and reflection would flood the log at info level.
+        if rpc.starts_with("grpc.health") || rpc == "reflection" {
+            tracing::debug!(parent: &self.span, code, elapsed_ms, "rpc finished");
+        } else {
+            tracing::info!(parent: &self.span, code, elapsed_ms, "rpc finished");
+        }
     }
 }
 
