@@ -80,9 +80,8 @@ impl PrecisService {
         let worker = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let _entered = span.enter();
-            metrics::gauge!(m::WORKERS_BUSY).increment(1.0);
+            let _busy = BusyWorker::start();
             let result = work(&engine, &worker_interrupt);
-            metrics::gauge!(m::WORKERS_BUSY).decrement(1.0);
             if let Err(Error::Interrupted { cause, stage }) = &result {
                 metrics::counter!(m::WORK_INTERRUPTED, "cause" => cause.as_str(), "stage" => *stage)
                     .increment(1);
@@ -143,6 +142,23 @@ impl PrecisService {
                 max_bytes: batch.max_bytes as u32,
             }),
         }
+    }
+}
+
+/// Counts a running engine job in `precis_workers_busy`, until dropped
+/// (also when the job panics).
+struct BusyWorker;
+
+impl BusyWorker {
+    fn start() -> BusyWorker {
+        metrics::gauge!(m::WORKERS_BUSY).increment(1.0);
+        BusyWorker
+    }
+}
+
+impl Drop for BusyWorker {
+    fn drop(&mut self) {
+        metrics::gauge!(m::WORKERS_BUSY).decrement(1.0);
     }
 }
 
