@@ -1347,3 +1347,34 @@ async fn soak() {
         "RSS grew from {rss_start} KiB to {rss_end} KiB"
     );
 }
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_generated() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    let mut request = tonic::Request::new(pb::GetInfoRequest {});
+    request
+        .metadata_mut()
+        .insert("x-request-id", "client-id-42".parse().unwrap());
+    let response = client.get_info(request).await.unwrap();
+    assert_eq!(
+        response.metadata().get("x-request-id").unwrap(),
+        "client-id-42"
+    );
+    // Absent (or unusable) ids are replaced by a generated one, also on errors.
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let status = client.process(process_request("")).await.unwrap_err();
+        let id = status
+            .metadata()
+            .get("x-request-id")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert_eq!(id.len(), 32);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+        ids.push(id.to_string());
+    }
+    assert_ne!(ids[0], ids[1], "each call gets its own id");
+    server.stop().await;
+}
