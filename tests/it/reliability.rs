@@ -671,8 +671,9 @@ impl Binary {
     }
 
     fn sigterm(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+        // The shell's builtin `kill`: no procps needed.
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {}", self.child.id())])
             .status()
             .expect("kill");
         assert!(status.success());
