@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::interrupt::Interrupt;
 use crate::summarize::{self, Budget, Summary, Weights};
 use crate::text::{self, SegmentOptions, Segmentation, language};
 use crate::translate::package::{self, BatchLimits, Package, PackageOptions, Scope};
@@ -23,7 +24,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_text_bytes: 4 * 1024 * 1024,
+            // 1 MiB: about a hundred times a long news article. Bigger texts
+            // are refused before any work, which keeps the worst case (a
+            // 1 MiB text without punctuation, or 100k sentences) bounded.
+            max_text_bytes: 1024 * 1024,
             max_sentences: 100_000,
         }
     }
@@ -284,5 +288,78 @@ impl Engine {
             summary,
             package,
         })
+    }
+
+    /// [`Engine::segment`] that first checks `interrupt`.
+    pub fn segment_until(
+        &self,
+        request: &Validated<'_>,
+        interrupt: &Interrupt,
+    ) -> Result<Segmentation, Error> {
+        interrupt.check("segment")?;
+        self.segment(request)
+    }
+
+    /// [`Engine::summarize`] that checks `interrupt` before each stage, so a
+    /// caller that gave up stops the work at the next stage boundary.
+    pub fn summarize_until(
+        &self,
+        request: &Validated<'_>,
+        interrupt: &Interrupt,
+    ) -> Result<(Segmentation, Summary), Error> {
+        let segmentation = self.segment_until(request, interrupt)?;
+        interrupt.check("summarize")?;
+        let summary = summarize::summarize(
+            request.text,
+            &segmentation,
+            request.budget,
+            &request.weights,
+        );
+        Ok((segmentation, summary))
+    }
+
+    /// [`Engine::process`] that checks `interrupt` before each stage.
+    pub fn process_until(
+        &self,
+        request: &Validated<'_>,
+        interrupt: &Interrupt,
+    ) -> Result<Processed, Error> {
+        let (segmentation, summary) = self.summarize_until(request, interrupt)?;
+        interrupt.check("package")?;
+        let package = package::build(request.text, &segmentation, &summary, &request.package);
+        Ok(Processed {
+            segmentation,
+            summary,
+            package,
+        })
+    }
+}
+
+#[cfg(test)]
+mod interrupt_tests {
+    use super::*;
+
+    #[test]
+    fn until_variants_match_the_plain_stages_and_stop_when_interrupted() {
+        let engine = Engine::default();
+        let request = Request {
+            text: "Trade grew 5% in 2025. Energy deals followed. Mr. Kao was pleased.".into(),
+            ..Request::default()
+        };
+        let validated = engine.validate(&request).unwrap();
+        let never = Interrupt::none();
+        assert_eq!(
+            engine.process_until(&validated, &never).unwrap(),
+            engine.process(&validated).unwrap()
+        );
+        assert_eq!(
+            engine.summarize_until(&validated, &never).unwrap(),
+            engine.summarize(&validated).unwrap()
+        );
+        let cancelled = Interrupt::with_deadline(None);
+        cancelled.cancel();
+        let error = engine.process_until(&validated, &cancelled).unwrap_err();
+        assert_eq!(error.code_name(), "CANCELLED");
+        assert!(error.to_string().contains("segment"), "{error}");
     }
 }

@@ -10,6 +10,13 @@ pub enum Error {
     /// A field is over a configured limit.
     #[error("{field} over limit: {reason}")]
     LimitExceeded { field: String, reason: String },
+    /// The caller's deadline passed or the caller cancelled; the engine
+    /// stopped before `stage` (see `interrupt::Interrupt`).
+    #[error("stopped before {stage}: {}", cause.as_str())]
+    Interrupted {
+        cause: crate::interrupt::Interruption,
+        stage: &'static str,
+    },
 }
 
 impl Error {
@@ -31,6 +38,7 @@ impl Error {
     pub fn field(&self) -> &str {
         match self {
             Error::InvalidArgument { field, .. } | Error::LimitExceeded { field, .. } => field,
+            Error::Interrupted { .. } => "",
         }
     }
 
@@ -39,6 +47,10 @@ impl Error {
         match self {
             Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
             Error::LimitExceeded { .. } => "RESOURCE_EXHAUSTED",
+            Error::Interrupted { cause, .. } => match cause {
+                crate::interrupt::Interruption::DeadlineExceeded => "DEADLINE_EXCEEDED",
+                crate::interrupt::Interruption::Cancelled => "CANCELLED",
+            },
         }
     }
 }

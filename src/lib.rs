@@ -29,6 +29,7 @@ pub mod api;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod interrupt;
 pub mod server;
 pub mod summarize;
 pub mod text;

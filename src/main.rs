@@ -69,10 +69,13 @@ struct ServeArgs {
     /// Largest number of items in one ProcessStream call.
     #[arg(long, env = "PRECIS_MAX_STREAM_ITEMS", default_value_t = ServerConfig::default().max_stream_items)]
     max_stream_items: usize,
-    /// Server-side timeout per request in milliseconds (0 = none).
+    /// Deadline per request (per item of a stream) in milliseconds; a
+    /// client's sooner grpc-timeout wins. Past it the call gets
+    /// DEADLINE_EXCEEDED and the work stops (0 = none).
     #[arg(long, env = "PRECIS_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     request_timeout_ms: u64,
-    /// Largest gRPC message accepted or sent, in bytes.
+    /// Largest gRPC request message in bytes; a larger one is refused with
+    /// OUT_OF_RANGE before it is decoded (bounds memory per request).
     #[arg(long, env = "PRECIS_MAX_MESSAGE_BYTES", default_value_t = ServerConfig::default().max_message_bytes)]
     max_message_bytes: usize,
     /// Milliseconds between reporting NOT_SERVING and closing the listener
@@ -84,6 +87,81 @@ struct ServeArgs {
     log_json: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ops: OpsArgs,
+}
+
+/// Operations flags of `serve`: drain bound, metrics, TLS, Unix socket,
+/// keepalive. See docs/OPERATIONS.md.
+#[derive(Args)]
+struct OpsArgs {
+    /// After the drain grace, milliseconds that open connections get to
+    /// finish before they are closed anyway (a Health Watch stream never
+    /// ends by itself). Keep grace + this under the pod's
+    /// terminationGracePeriodSeconds.
+    #[arg(long, env = "PRECIS_DRAIN_TIMEOUT_MS", default_value_t = 10_000)]
+    drain_timeout_ms: u64,
+    /// Serve Prometheus metrics at http://ADDRESS/metrics (e.g.
+    /// 0.0.0.0:9464); off when empty.
+    #[arg(long, env = "PRECIS_METRICS_LISTEN", default_value = "")]
+    metrics_listen: String,
+    /// Listen on this Unix domain socket instead of --listen (clients must
+    /// send :authority localhost). A stale socket file is replaced.
+    #[arg(long, env = "PRECIS_UDS")]
+    uds: Option<PathBuf>,
+    /// Server certificate chain (PEM); with --tls-key, serve TLS.
+    #[arg(long, env = "PRECIS_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// Server private key (PEM).
+    #[arg(long, env = "PRECIS_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// CA certificates (PEM) that client certificates must chain to:
+    /// mutual TLS; clients without a valid certificate are refused.
+    #[arg(long, env = "PRECIS_TLS_CLIENT_CA", requires = "tls_cert")]
+    tls_client_ca: Option<PathBuf>,
+    /// HTTP/2 PING interval in milliseconds on idle connections; finds dead
+    /// peers behind NATs and proxies (0 = off).
+    #[arg(
+        long,
+        env = "PRECIS_HTTP2_KEEPALIVE_INTERVAL_MS",
+        default_value_t = 30_000
+    )]
+    http2_keepalive_interval_ms: u64,
+    /// Milliseconds to wait for a PING answer before closing the connection.
+    #[arg(
+        long,
+        env = "PRECIS_HTTP2_KEEPALIVE_TIMEOUT_MS",
+        default_value_t = 10_000
+    )]
+    http2_keepalive_timeout_ms: u64,
+    /// TCP keepalive idle time in milliseconds (0 = off).
+    #[arg(long, env = "PRECIS_TCP_KEEPALIVE_MS", default_value_t = 60_000)]
+    tcp_keepalive_ms: u64,
+    /// Close each connection (gracefully, with GOAWAY) after this many
+    /// milliseconds, so L4 load balancers rebalance clients (0 = never).
+    #[arg(long, env = "PRECIS_MAX_CONNECTION_AGE_MS", default_value_t = 0)]
+    max_connection_age_ms: u64,
+}
+
+/// `Some(ms)` unless `ms` is 0.
+fn millis(ms: u64) -> Option<Duration> {
+    (ms > 0).then(|| Duration::from_millis(ms))
+}
+
+impl OpsArgs {
+    fn tls(&self) -> io::Result<Option<server::TlsPem>> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        let read = |path: &PathBuf| {
+            fs::read(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        };
+        Ok(Some(server::TlsPem {
+            cert: read(cert)?,
+            key: read(key)?,
+            client_ca: self.tls_client_ca.as_ref().map(read).transpose()?,
+        }))
+    }
 }
 
 #[derive(Args)]
@@ -144,6 +222,24 @@ fn init_tracing(json: bool) {
 
 fn serve(args: ServeArgs) -> ExitCode {
     init_tracing(args.log_json);
+    let ops = &args.ops;
+    let metrics_listen = match ops.metrics_listen.trim() {
+        "" => None,
+        address => match address.parse() {
+            Ok(address) => Some(address),
+            Err(error) => {
+                eprintln!("precis: --metrics-listen {address:?}: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let tls = match ops.tls() {
+        Ok(tls) => tls,
+        Err(error) => {
+            eprintln!("precis: cannot read TLS files: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = ServerConfig {
         limits: args.limits.limits(),
         max_concurrent_requests: args.max_concurrent_requests.max(1),
@@ -152,6 +248,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             .then(|| Duration::from_millis(args.request_timeout_ms)),
         max_message_bytes: args.max_message_bytes,
         drain_grace: Duration::from_millis(args.drain_grace_ms),
+        drain_timeout: Duration::from_millis(ops.drain_timeout_ms),
+        metrics_listen,
+        tls,
+        http2_keepalive_interval: millis(ops.http2_keepalive_interval_ms),
+        http2_keepalive_timeout: millis(ops.http2_keepalive_timeout_ms),
+        tcp_keepalive: millis(ops.tcp_keepalive_ms),
+        max_connection_age: millis(ops.max_connection_age_ms),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -160,10 +263,29 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let uds = ops.uds.clone();
     let result = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&args.listen).await?;
-        server::run(listener, config, server::shutdown_signal()).await
+        let listener: server::Listener = match &uds {
+            #[cfg(unix)]
+            Some(path) => {
+                // A socket file left by a previous run would make bind fail.
+                if fs::symlink_metadata(path).is_ok() {
+                    fs::remove_file(path)?;
+                }
+                tokio::net::UnixListener::bind(path)?.into()
+            }
+            #[cfg(not(unix))]
+            Some(_) => return Err("--uds needs a Unix system".into()),
+            None => tokio::net::TcpListener::bind(&args.listen).await?.into(),
+        };
+        let served = server::run(listener, config, server::shutdown_signal()).await;
+        if let Some(path) = &uds {
+            let _ = fs::remove_file(path);
+        }
+        served
     });
+    // Engine jobs past the drain timeout are abandoned rather than waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -3,6 +3,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Instant;
 
 use futures_util::{Stream, StreamExt};
 use tokio::sync::Semaphore;
@@ -11,6 +12,9 @@ use tonic::{Request as GrpcRequest, Response, Status, Streaming};
 use crate::api::{convert, pb};
 use crate::engine::{Engine, Request};
 use crate::error::Error;
+use crate::interrupt::Interrupt;
+use crate::server::metrics as m;
+use crate::server::observe::CallInfo;
 use crate::server::{ServerConfig, status};
 
 /// Shared state of the service.
@@ -33,29 +37,68 @@ impl PrecisService {
     /// Runs `work` on a blocking thread under a concurrency permit. Unary
     /// calls are refused at once when all permits are taken (`wait =
     /// false`); stream items wait for a permit.
-    async fn run<T, F>(&self, wait: bool, work: F) -> Result<T, Status>
+    ///
+    /// `deadline` bounds the work: the handler answers DEADLINE_EXCEEDED
+    /// when it passes, and the worker, which polls the same [`Interrupt`]
+    /// between stages, stops at the next stage boundary. If this future is
+    /// dropped (the client cancelled, or the transport gave up), the drop
+    /// guard cancels the interrupt, so the worker stops too.
+    async fn run<T, F>(
+        &self,
+        rpc: &'static str,
+        deadline: Option<Instant>,
+        wait: bool,
+        work: F,
+    ) -> Result<T, Status>
     where
         T: Send + 'static,
-        F: FnOnce(&Engine) -> Result<T, Error> + Send + 'static,
+        F: FnOnce(&Engine, &Interrupt) -> Result<T, Error> + Send + 'static,
     {
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            return Err(status::deadline_exceeded());
+        }
         let permit = if wait {
-            self.permits
-                .clone()
-                .acquire_owned()
-                .await
-                .map_err(|_| Status::unavailable("server is shutting down"))?
+            let acquire = self.permits.clone().acquire_owned();
+            let acquired = match deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline.into(), acquire)
+                    .await
+                    .map_err(|_| status::deadline_exceeded())?,
+                None => acquire.await,
+            };
+            acquired.map_err(|_| status::shutting_down())?
         } else {
-            self.permits
-                .clone()
-                .try_acquire_owned()
-                .map_err(|_| status::overloaded(self.config.max_concurrent_requests))?
+            self.permits.clone().try_acquire_owned().map_err(|_| {
+                metrics::counter!(m::OVERLOAD_REJECTIONS, "rpc" => rpc).increment(1);
+                status::overloaded(self.config.max_concurrent_requests)
+            })?
         };
+        let interrupt = Interrupt::with_deadline(deadline);
+        let _cancel_on_drop = CancelOnDrop(interrupt.clone());
         let engine = self.engine.clone();
-        let joined = tokio::task::spawn_blocking(move || {
+        let span = tracing::Span::current();
+        let worker_interrupt = interrupt.clone();
+        let worker = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            work(&engine)
-        })
-        .await;
+            let _entered = span.enter();
+            let _busy = BusyWorker::start();
+            let result = work(&engine, &worker_interrupt);
+            if let Err(Error::Interrupted { cause, stage }) = &result {
+                metrics::counter!(m::WORK_INTERRUPTED, "cause" => cause.as_str(), "stage" => *stage)
+                    .increment(1);
+                tracing::info!(cause = cause.as_str(), stage, "work stopped early");
+            }
+            result
+        });
+        let joined = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline.into(), worker).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    interrupt.cancel();
+                    return Err(status::deadline_exceeded());
+                }
+            },
+            None => worker.await,
+        };
         match joined {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(status::from_error(&error)),
@@ -102,9 +145,60 @@ impl PrecisService {
     }
 }
 
-fn process(engine: &Engine, request: Request) -> Result<pb::ProcessResponse, Error> {
+/// Counts a running engine job in `precis_workers_busy`, until dropped
+/// (also when the job panics).
+struct BusyWorker;
+
+impl BusyWorker {
+    fn start() -> BusyWorker {
+        metrics::gauge!(m::WORKERS_BUSY).increment(1.0);
+        BusyWorker
+    }
+}
+
+impl Drop for BusyWorker {
+    fn drop(&mut self) {
+        metrics::gauge!(m::WORKERS_BUSY).decrement(1.0);
+    }
+}
+
+/// Cancels the interrupt when the handler's future ends, however it ends.
+struct CancelOnDrop(Interrupt);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// The call's deadline for work starting now (see `observe::CallInfo`).
+fn deadline<T>(request: &GrpcRequest<T>) -> Option<Instant> {
+    request
+        .extensions()
+        .get::<CallInfo>()
+        .and_then(|info| info.deadline_from(info.started))
+}
+
+/// Counts a processed document: its bytes and its language (a bounded
+/// label: supported codes, else "other").
+fn record_document(rpc: &'static str, text_bytes: usize, language: &str) {
+    let language = crate::text::language::SUPPORTED
+        .iter()
+        .find(|supported| supported.code == language)
+        .map_or("other", |supported| supported.code);
+    metrics::counter!(m::TEXT_BYTES, "rpc" => rpc).increment(text_bytes as u64);
+    metrics::counter!(m::DOCUMENTS, "rpc" => rpc, "language" => language).increment(1);
+}
+
+fn process(
+    engine: &Engine,
+    request: Request,
+    interrupt: &Interrupt,
+    rpc: &'static str,
+) -> Result<pb::ProcessResponse, Error> {
     let validated = engine.validate(&request)?;
-    let processed = engine.process(&validated)?;
+    let processed = engine.process_until(&validated, interrupt)?;
+    record_document(rpc, request.text.len(), &processed.segmentation.language);
     Ok(convert::process_response(
         &request.text,
         &processed,
@@ -120,10 +214,13 @@ impl pb::precis_server::Precis for PrecisService {
         &self,
         request: GrpcRequest<pb::SegmentRequest>,
     ) -> Result<Response<pb::SegmentResponse>, Status> {
+        const RPC: &str = "precis.v1.Precis/Segment";
+        let deadline = deadline(&request);
         let request = Request::from(request.into_inner());
-        self.run(false, move |engine| {
+        self.run(RPC, deadline, false, move |engine, interrupt| {
             let validated = engine.validate(&request)?;
-            let segmentation = engine.segment(&validated)?;
+            let segmentation = engine.segment_until(&validated, interrupt)?;
+            record_document(RPC, request.text.len(), &segmentation.language);
             Ok(convert::segment_response(&request.text, &segmentation))
         })
         .await
@@ -134,10 +231,13 @@ impl pb::precis_server::Precis for PrecisService {
         &self,
         request: GrpcRequest<pb::SummarizeRequest>,
     ) -> Result<Response<pb::SummarizeResponse>, Status> {
+        const RPC: &str = "precis.v1.Precis/Summarize";
+        let deadline = deadline(&request);
         let request = Request::from(request.into_inner());
-        self.run(false, move |engine| {
+        self.run(RPC, deadline, false, move |engine, interrupt| {
             let validated = engine.validate(&request)?;
-            let (segmentation, summary) = engine.summarize(&validated)?;
+            let (segmentation, summary) = engine.summarize_until(&validated, interrupt)?;
+            record_document(RPC, request.text.len(), &segmentation.language);
             Ok(convert::summarize_response(
                 &request.text,
                 &segmentation,
@@ -152,10 +252,13 @@ impl pb::precis_server::Precis for PrecisService {
         &self,
         request: GrpcRequest<pb::PrepareRequest>,
     ) -> Result<Response<pb::PrepareResponse>, Status> {
+        const RPC: &str = "precis.v1.Precis/Prepare";
+        let deadline = deadline(&request);
         let request = Request::from(request.into_inner());
-        self.run(false, move |engine| {
+        self.run(RPC, deadline, false, move |engine, interrupt| {
             let validated = engine.validate(&request)?;
-            let processed = engine.process(&validated)?;
+            let processed = engine.process_until(&validated, interrupt)?;
+            record_document(RPC, request.text.len(), &processed.segmentation.language);
             Ok(convert::prepare_response(
                 &processed,
                 &validated.package.target_langs,
@@ -169,10 +272,14 @@ impl pb::precis_server::Precis for PrecisService {
         &self,
         request: GrpcRequest<pb::ProcessRequest>,
     ) -> Result<Response<pb::ProcessResponse>, Status> {
+        const RPC: &str = "precis.v1.Precis/Process";
+        let deadline = deadline(&request);
         let request = Request::from(request.into_inner());
-        self.run(false, move |engine| process(engine, request))
-            .await
-            .map(Response::new)
+        self.run(RPC, deadline, false, move |engine, interrupt| {
+            process(engine, request, interrupt, RPC)
+        })
+        .await
+        .map(Response::new)
     }
 
     type ProcessStreamStream = ResponseStream;
@@ -181,7 +288,9 @@ impl pb::precis_server::Precis for PrecisService {
         &self,
         request: GrpcRequest<Streaming<pb::ProcessRequest>>,
     ) -> Result<Response<Self::ProcessStreamStream>, Status> {
+        const RPC: &str = "precis.v1.Precis/ProcessStream";
         let service = self.clone();
+        let call = request.extensions().get::<CallInfo>().cloned();
         let max_items = self.config.max_stream_items;
         let parallel = self.config.max_concurrent_requests.clamp(1, 8);
         let inbound = request.into_inner();
@@ -191,8 +300,20 @@ impl pb::precis_server::Precis for PrecisService {
             .enumerate()
             .map(move |(sequence, item)| {
                 let service = service.clone();
+                let call = call.clone();
                 async move {
                     let item = item?;
+                    // The client's deadline covers the whole stream and ends
+                    // it; the server's request timeout applies to each item.
+                    let now = Instant::now();
+                    if call
+                        .as_ref()
+                        .and_then(|c| c.client_deadline)
+                        .is_some_and(|deadline| now >= deadline)
+                    {
+                        return Err(status::deadline_exceeded());
+                    }
+                    let deadline = call.as_ref().and_then(|c| c.deadline_from(now));
                     if sequence >= max_items {
                         return Err(Status::resource_exhausted(format!(
                             "stream has more than {max_items} items (max_stream_items)"
@@ -201,7 +322,9 @@ impl pb::precis_server::Precis for PrecisService {
                     let document_id = item.document_id.clone();
                     let request = Request::from(item);
                     let result = service
-                        .run(true, move |engine| process(engine, request))
+                        .run(RPC, deadline, true, move |engine, interrupt| {
+                            process(engine, request, interrupt, RPC)
+                        })
                         .await;
                     let result = match result {
                         Ok(response) => pb::process_stream_response::Result::Response(response),

@@ -3,7 +3,9 @@
 //! 127.0.0.1:0 and connects the generated client.
 
 mod cli;
+mod deploy;
 mod grpc;
 mod pipeline;
 mod properties;
+mod reliability;
 mod support;
