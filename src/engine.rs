@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::summarize::{self, Budget, Summary, Weights};
 use crate::text::{self, SegmentOptions, Segmentation, language};
-use crate::translate::package::{self, BatchLimits, Package, PackageOptions, Scope};
+use crate::translate::engines::{CustomLimits, EngineProfile};
+use crate::translate::package::{self, BatchLimits, Format, Package, PackageOptions, Scope};
+use crate::translate::protect::{self, ContentType, GlossaryEntry, Protector};
 
 /// Limits that protect the process; enforced for every transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -148,6 +150,16 @@ pub struct Request {
     pub target_langs: Vec<String>,
     pub limits: Option<BatchLimits>,
     pub scope: Scope,
+    /// `text/plain` (default), `text/markdown` or `text/html`.
+    pub content_type: Option<String>,
+    /// Engine profile name: deepl, google-v3, azure, aws, custom.
+    pub engine: Option<String>,
+    /// Do-not-translate terms, with optional forced translations.
+    pub glossary: Vec<GlossaryEntry>,
+    /// Package renditions to return: "xliff-2.1", "jsonl".
+    pub formats: Vec<String>,
+    /// Split segments no engine request can carry at clause boundaries.
+    pub allow_resegment: bool,
 }
 
 /// A request that passed validation.
@@ -160,6 +172,46 @@ pub struct Validated<'r> {
     pub budget: Budget,
     pub weights: Weights,
     pub package: PackageOptions,
+}
+
+/// The translation options of a request, validated: engine, content type,
+/// glossary and formats.
+fn package_options(request: &Request, target_langs: Vec<String>) -> Result<PackageOptions, Error> {
+    let limits = request.limits.unwrap_or_default();
+    let engine_name = request.engine.as_deref().unwrap_or("").trim();
+    let engine = if engine_name.is_empty() {
+        EngineProfile::default()
+    } else {
+        EngineProfile::named(
+            engine_name,
+            CustomLimits {
+                max_segments: limits.max_segments,
+                max_code_points: limits.max_code_points,
+                max_bytes: limits.max_bytes,
+            },
+        )?
+    };
+    let content_type = ContentType::parse(request.content_type.as_deref().unwrap_or(""))?;
+    let glossary = protect::validate_glossary(&request.glossary)?;
+    let formats = request
+        .formats
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Format::parse(name, i))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(PackageOptions {
+        document_id: request.document_id.clone(),
+        target_langs,
+        limits,
+        scope: request.scope,
+        engine,
+        protector: Protector {
+            content_type,
+            glossary,
+        },
+        allow_resegment: request.allow_resegment,
+        formats,
+    })
 }
 
 /// Segmentation, summary and package of one article.
@@ -233,12 +285,7 @@ impl Engine {
             segmentation: &request.segmentation,
             budget: request.budget.parse()?,
             weights: request.weights.parse()?,
-            package: PackageOptions {
-                document_id: request.document_id.clone(),
-                target_langs,
-                limits: request.limits.unwrap_or_default(),
-                scope: request.scope,
-            },
+            package: package_options(request, target_langs)?,
         })
     }
 

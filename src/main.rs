@@ -35,6 +35,9 @@ enum Commands {
     Prepare(DocumentArgs),
     /// Segmentation, summary and translation package in one pass.
     Process(DocumentArgs),
+    /// Rebuild translated documents from translated segments and their
+    /// package (JSON Lines only: --jsonl).
+    Assemble(DocumentArgs),
 }
 
 #[derive(Args, Clone)]
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
         Commands::Summarize(args) => document(Command::Summarize, args),
         Commands::Prepare(args) => document(Command::Prepare, args),
         Commands::Process(args) => document(Command::Process, args),
+        Commands::Assemble(args) => document(Command::Assemble, args),
     }
 }
 

@@ -175,6 +175,28 @@ impl pb::precis_server::Precis for PrecisService {
             .map(Response::new)
     }
 
+    async fn assemble(
+        &self,
+        request: GrpcRequest<pb::AssembleRequest>,
+    ) -> Result<Response<pb::AssembleResponse>, Status> {
+        let mut request = request.into_inner();
+        let document_id = std::mem::take(&mut request.document_id);
+        let xliff = std::mem::take(&mut request.xliff);
+        let target_lang = std::mem::take(&mut request.target_lang);
+        self.run(false, move |_engine| {
+            let (package, translations) = convert::assemble_parts(request)?;
+            let result = crate::translate::assemble::assemble_request(
+                &package,
+                translations,
+                &xliff,
+                &target_lang,
+            )?;
+            Ok(convert::assemble_response(document_id, result))
+        })
+        .await
+        .map(Response::new)
+    }
+
     type ProcessStreamStream = ResponseStream;
 
     async fn process_stream(
