@@ -226,11 +226,19 @@ pub struct Processed {
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     pub limits: Limits,
+    /// SRX segmentation rules loaded at start-up (`--srx FILE`).
+    pub srx: Option<std::sync::Arc<text::srx::SrxRules>>,
 }
 
 impl Engine {
     pub fn new(limits: Limits) -> Engine {
-        Engine { limits }
+        Engine { limits, srx: None }
+    }
+
+    /// The engine with SRX rules applied where sentences are split.
+    pub fn with_srx(mut self, srx: Option<std::sync::Arc<text::srx::SrxRules>>) -> Engine {
+        self.srx = srx;
+        self
     }
 
     /// Checks every field once; later stages cannot fail.
@@ -291,12 +299,27 @@ impl Engine {
 
     /// Sentences with offsets, kinds and the title.
     pub fn segment(&self, request: &Validated<'_>) -> Result<Segmentation, Error> {
-        let segmentation = text::segment(
-            request.text,
+        // HTML is split as the text between block-level tags (same byte
+        // offsets; see `protect::mask_block_markup`).
+        let masked = match request.package.protector.content_type {
+            ContentType::Html => protect::mask_block_markup(request.text),
+            _ => None,
+        };
+        let (split_text, hard_breaks) = match &masked {
+            Some((masked_text, breaks)) => (masked_text.as_str(), breaks.as_slice()),
+            None => (request.text, &[][..]),
+        };
+        let mut segmentation = text::segment_with(
+            split_text,
             request.title,
             request.language.as_deref(),
             request.segmentation,
+            self.srx.as_deref(),
+            hard_breaks,
         );
+        if masked.is_some() {
+            text::recount_offsets(request.text, &mut segmentation.sentences);
+        }
         if segmentation.sentences.len() > self.limits.max_sentences {
             return Err(Error::limit(
                 "text",

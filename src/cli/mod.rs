@@ -143,19 +143,22 @@ impl JsonRequest {
 /// "translations"}` objects.
 fn parse_glossary(value: &Value) -> Result<Vec<GlossaryEntry>, Error> {
     let bad = |reason: String| Error::invalid("glossary", reason);
-    let translations = |term: &str, value: Option<&Value>| -> Result<BTreeMap<String, String>, Error> {
-        match value {
-            None | Some(Value::Null) => Ok(BTreeMap::new()),
-            Some(Value::Object(map)) => map
-                .iter()
-                .map(|(lang, text)| match text {
-                    Value::String(text) => Ok((lang.clone(), text.clone())),
-                    _ => Err(bad(format!("translation of {term:?} into {lang:?} must be a string"))),
-                })
-                .collect(),
-            Some(_) => Err(bad(format!("translations of {term:?} must be an object"))),
-        }
-    };
+    let translations =
+        |term: &str, value: Option<&Value>| -> Result<BTreeMap<String, String>, Error> {
+            match value {
+                None | Some(Value::Null) => Ok(BTreeMap::new()),
+                Some(Value::Object(map)) => map
+                    .iter()
+                    .map(|(lang, text)| match text {
+                        Value::String(text) => Ok((lang.clone(), text.clone())),
+                        _ => Err(bad(format!(
+                            "translation of {term:?} into {lang:?} must be a string"
+                        ))),
+                    })
+                    .collect(),
+                Some(_) => Err(bad(format!("translations of {term:?} must be an object"))),
+            }
+        };
     match value {
         Value::Object(map) => map
             .iter()
@@ -204,7 +207,11 @@ pub struct JsonTranslation {
 }
 
 fn json_str(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or("").to_string()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 fn json_u32(value: &Value, key: &str) -> u32 {
@@ -433,7 +440,12 @@ fn answer_assemble_line(line: &str) -> Result<Value, Value> {
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let parsed: JsonAssemble = serde_json::from_value(value).map_err(|e| {
-        error_line(id.clone(), "INVALID_ARGUMENT", &format!("bad field: {e}"), "")
+        error_line(
+            id.clone(),
+            "INVALID_ARGUMENT",
+            &format!("bad field: {e}"),
+            "",
+        )
     })?;
     let out = assemble_line(parsed)
         .map_err(|e| error_line(id.clone(), e.code_name(), &e.to_string(), e.field()))?;

@@ -173,8 +173,10 @@ pub fn assemble(
                 )),
             }
             if placeholder.role == MarkupRole::Open
-                && let (Some(open), Some(close)) =
-                    (position.get(&placeholder.id), position.get(&placeholder.pair))
+                && let (Some(open), Some(close)) = (
+                    position.get(&placeholder.id),
+                    position.get(&placeholder.pair),
+                )
                 && close < open
             {
                 errors.push(segment_error(

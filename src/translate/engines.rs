@@ -111,7 +111,11 @@ impl EngineProfile {
 
     /// The engine's code for a Precis language code.
     pub fn code(&self, lang: &str) -> String {
-        let code = self.codes.get(lang).cloned().unwrap_or_else(|| lang.to_string());
+        let code = self
+            .codes
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| lang.to_string());
         if self.uppercase {
             code.to_ascii_uppercase()
         } else {
@@ -149,12 +153,19 @@ mod tests {
         assert_eq!((deepl.max_items, deepl.max_request_bytes), (50, 128 * 1024));
         let google = EngineProfile::named("google-v3", NONE).unwrap();
         assert_eq!(
-            (google.max_items, google.max_request_code_points, google.target_request_code_points),
+            (
+                google.max_items,
+                google.max_request_code_points,
+                google.target_request_code_points
+            ),
             (1024, 30_000, 5_000)
         );
         let azure = EngineProfile::named("azure", NONE).unwrap();
         assert!(azure.per_target);
-        assert_eq!((azure.max_items, azure.max_request_code_points), (1000, 50_000));
+        assert_eq!(
+            (azure.max_items, azure.max_request_code_points),
+            (1000, 50_000)
+        );
         let aws = EngineProfile::named("aws", NONE).unwrap();
         assert_eq!((aws.max_items, aws.max_item_bytes), (1, 10_000));
     }

@@ -136,7 +136,10 @@ impl Counts {
         // Markup is replaced by a space: tags are not words.
         let mut prose = String::with_capacity(text.len());
         let mut cursor = 0;
-        for p in placeholders.iter().filter(|p| p.kind == PlaceholderKind::Markup) {
+        for p in placeholders
+            .iter()
+            .filter(|p| p.kind == PlaceholderKind::Markup)
+        {
             prose.push_str(&text[cursor..p.start]);
             prose.push(' ');
             cursor = p.end;
@@ -269,6 +272,20 @@ impl Payload {
             Style::Plain => &segment.protected_text,
             Style::Html => &segment.html,
         };
+        Payload::of_sent(sent)
+    }
+
+    /// The payload of a candidate piece of text (protection and rendition
+    /// only; no counts).
+    fn of_text(text: &str, protector: &Protector, style: Style) -> Payload {
+        let placeholders = protector.find(text);
+        match style {
+            Style::Plain => Payload::of_sent(&protected_text(text, &placeholders)),
+            Style::Html => Payload::of_sent(&render::html(text, &placeholders)),
+        }
+    }
+
+    fn of_sent(sent: &str) -> Payload {
         Payload {
             code_points: sent.chars().count(),
             bytes: sent.len(),
@@ -331,7 +348,9 @@ pub fn build(
         segment.rank = score.map_or(0, |s| s.rank);
         segment.gap_after = text[sentence.end..gap_end].to_string();
         if options.allow_resegment && !fits_alone(&profile, multiplier, &segment) {
-            segments.extend(resegment(segment, language, options, &profile, multiplier, &mut ids));
+            segments.extend(resegment(
+                segment, language, options, &profile, multiplier, &mut ids,
+            ));
         } else {
             segments.push(segment);
         }
@@ -392,10 +411,9 @@ pub fn build(
     for format in &options.formats {
         match format {
             Format::Jsonl => {
-                package.renditions.insert(
-                    Format::Jsonl.as_str().to_string(),
-                    jsonl(&package.segments),
-                );
+                package
+                    .renditions
+                    .insert(Format::Jsonl.as_str().to_string(), jsonl(&package.segments));
             }
             Format::Xliff21 => {
                 let info = xliff::DocumentInfo {
@@ -514,7 +532,10 @@ fn normalize(text: &str) -> String {
 fn kind_reduced(text: &str, placeholders: &[Placeholder]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut cursor = 0;
-    for p in placeholders.iter().filter(|p| p.kind != PlaceholderKind::Term) {
+    for p in placeholders
+        .iter()
+        .filter(|p| p.kind != PlaceholderKind::Term)
+    {
         out.push_str(&text[cursor..p.start]);
         out.push('{');
         out.push_str(p.kind.as_str());
@@ -527,7 +548,10 @@ fn kind_reduced(text: &str, placeholders: &[Placeholder]) -> String {
 
 /// Whether one request of the profile can carry the segment alone.
 fn fits_alone(profile: &EngineProfile, multiplier: usize, segment: &TranslationSegment) -> bool {
-    let payload = Payload::of(segment, profile.style);
+    payload_fits(profile, multiplier, Payload::of(segment, profile.style))
+}
+
+fn payload_fits(profile: &EngineProfile, multiplier: usize, payload: Payload) -> bool {
     let within = |limit: usize, value: usize| limit == 0 || value <= limit;
     within(profile.max_item_bytes, payload.bytes)
         && within(profile.max_item_code_points, payload.code_points)
@@ -536,7 +560,10 @@ fn fits_alone(profile: &EngineProfile, multiplier: usize, segment: &TranslationS
             profile.request_overhead_bytes + payload.json_bytes,
         )
         && within(profile.max_request_text_bytes, payload.bytes)
-        && within(profile.max_request_code_points, payload.code_points * multiplier)
+        && within(
+            profile.max_request_code_points,
+            payload.code_points * multiplier,
+        )
 }
 
 /// Clause boundaries: after these marks (and the whitespace that follows).
@@ -608,20 +635,19 @@ fn resegment(
             cut_index += 1;
         }
         // The furthest cut that keeps the piece within the profile.
-        let mut chosen: Option<usize> = None;
-        let mut scratch = IdMaker {
-            document_id: ids.document_id,
-            occurrences: HashMap::new(),
+        let fits = |end: usize| {
+            let payload = Payload::of_text(&text[start..end], &options.protector, profile.style);
+            payload_fits(profile, multiplier, payload)
         };
+        let mut chosen: Option<usize> = None;
         for (k, &(end, _)) in cuts.iter().enumerate().skip(cut_index) {
-            if fits_alone(profile, multiplier, &piece_at(start, end, &mut scratch)) {
+            if fits(end) {
                 chosen = Some(k);
             } else {
                 break;
             }
         }
-        let whole_rest_fits =
-            fits_alone(profile, multiplier, &piece_at(start, text.len(), &mut scratch));
+        let whole_rest_fits = fits(text.len());
         let (end, next) = if whole_rest_fits || cut_index >= cuts.len() {
             (text.len(), text.len())
         } else {
@@ -657,7 +683,11 @@ fn resegment(
 /// Greedy packing in document order; a segment is never split across
 /// batches. A segment that exceeds the profile's preferred size alone gets
 /// a batch of its own; one that no request can carry is flagged oversized.
-fn pack(segments: &mut [TranslationSegment], profile: &EngineProfile, multiplier: usize) -> Vec<Batch> {
+fn pack(
+    segments: &mut [TranslationSegment],
+    profile: &EngineProfile,
+    multiplier: usize,
+) -> Vec<Batch> {
     let within = |limit: usize, value: usize| limit == 0 || value <= limit;
     let mut batches: Vec<Batch> = Vec::new();
     let mut current: Option<Batch> = None;

@@ -151,7 +151,12 @@ pub enum ContentType {
 impl ContentType {
     /// Parses a media type; parameters (`; charset=utf-8`) are ignored.
     pub fn parse(value: &str) -> Result<ContentType, Error> {
-        let media = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let media = value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match media.as_str() {
             "" | "text/plain" => Ok(ContentType::Plain),
             "text/markdown" | "text/x-markdown" => Ok(ContentType::Markdown),
@@ -325,7 +330,12 @@ impl Protector {
             let trimmed = m
                 .as_str()
                 .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '，']);
-            add(&mut spans, m.start(), m.start() + trimmed.len(), PlaceholderKind::Url);
+            add(
+                &mut spans,
+                m.start(),
+                m.start() + trimmed.len(),
+                PlaceholderKind::Url,
+            );
         }
         for m in patterns.email.find_iter(text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Email);
@@ -493,7 +503,11 @@ fn markdown_markup(text: &str, spans: &mut Vec<Span>) {
     for m in patterns.md_line_marker.find_iter(text) {
         standalone(spans, m.start(), m.end());
     }
-    for regex in [&patterns.md_link, &patterns.md_strong, &patterns.md_emphasis] {
+    for regex in [
+        &patterns.md_link,
+        &patterns.md_strong,
+        &patterns.md_emphasis,
+    ] {
         for captures in regex.captures_iter(text) {
             let (Some(open), Some(close)) = (captures.get(1), captures.get(2)) else {
                 continue;
@@ -569,6 +583,72 @@ fn inside_word(text: &str, start: usize, end: usize) -> bool {
         || after.is_some_and(|c| c.is_ascii_alphabetic())
 }
 
+const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// HTML as the sentence splitter should see it: every block-level tag
+/// (`<p>`, `</h1>`, `<br/>`, `<li>`...) becomes a line break padded with
+/// spaces to the same byte length, so blocks end sentences and offsets
+/// into the original stay valid. Block tags then fall between segments
+/// (kept in the whitespace gaps, restored on assembly), as a CAT filter
+/// puts them in the skeleton. Returns the masked text and where each block
+/// tag starts (sentences always break there); `None` when nothing changes.
+pub fn mask_block_markup(text: &str) -> Option<(String, Vec<usize>)> {
+    let mut masked: Option<(String, Vec<usize>)> = None;
+    for m in patterns().html_tag.find_iter(text) {
+        let tag = m.as_str();
+        let name: String = tag
+            .trim_start_matches('<')
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !tag.starts_with('<') || !BLOCK_ELEMENTS.contains(&name.as_str()) {
+            continue;
+        }
+        let (out, breaks) = masked.get_or_insert_with(|| (text.to_string(), Vec::new()));
+        breaks.push(m.start());
+        let mut replacement = String::with_capacity(tag.len());
+        replacement.push('\n');
+        replacement.extend(std::iter::repeat_n(' ', tag.len() - 1));
+        out.replace_range(m.range(), &replacement);
+    }
+    masked
+}
+
 /// URLs, emails, numbers and the other built-in kinds of plain text (no
 /// glossary).
 pub fn find(text: &str) -> Vec<Placeholder> {
@@ -639,7 +719,10 @@ mod tests {
             ..Protector::default()
         };
         let found = protector.find("<p>Rice <b>rose</b> 5%<br/> in <i>Hanoi.");
-        let roles: Vec<_> = found.iter().map(|p| (p.text.as_str(), p.role, p.pair)).collect();
+        let roles: Vec<_> = found
+            .iter()
+            .map(|p| (p.text.as_str(), p.role, p.pair))
+            .collect();
         assert_eq!(
             roles,
             vec![

@@ -86,7 +86,11 @@ pub fn html(text: &str, placeholders: &[Placeholder]) -> String {
             None => html_escape(piece, &mut out),
             Some(p) => match p.role {
                 MarkupRole::Open => {
-                    let _ = write!(out, "<span data-ph=\"{}\" data-ph-end=\"{}\">", p.id, p.pair);
+                    let _ = write!(
+                        out,
+                        "<span data-ph=\"{}\" data-ph-end=\"{}\">",
+                        p.id, p.pair
+                    );
                 }
                 MarkupRole::Close => out.push_str("</span>"),
                 MarkupRole::Standalone => {
@@ -161,7 +165,10 @@ pub fn xliff_inline(text: &str, placeholders: &[Placeholder], target: Option<&st
 /// an inline code refers to (every kind but glossary terms), or "" when none.
 pub fn original_data(placeholders: &[Placeholder]) -> String {
     let mut out = String::new();
-    for p in placeholders.iter().filter(|p| p.kind != PlaceholderKind::Term) {
+    for p in placeholders
+        .iter()
+        .filter(|p| p.kind != PlaceholderKind::Term)
+    {
         let _ = write!(out, "<data id=\"d{}\">", p.id);
         xml_escape(&p.text, &mut out, false);
         out.push_str("</data>");
@@ -281,7 +288,10 @@ mod tests {
             rendered,
             "Prices <span data-ph=\"1\" data-ph-end=\"3\">rose <span translate=\"no\" data-ph=\"2\">5%</span></span> &amp; fell at <span translate=\"no\" data-ph=\"4\">https://x.org/a?b=1&amp;c=2</span> <span translate=\"no\" data-ph=\"5\">&lt;br&gt;</span>"
         );
-        assert_eq!(html_to_tokens(&rendered), protected_text(text, &placeholders));
+        assert_eq!(
+            html_to_tokens(&rendered),
+            protected_text(text, &placeholders)
+        );
     }
 
     #[test]
@@ -292,6 +302,9 @@ mod tests {
             xliff_inline(text, &placeholders, None),
             "A <pc id=\"1\" dataRefStart=\"d1\" dataRefEnd=\"d2\" type=\"fmt\" canOverlap=\"no\" dispStart=\"&lt;i&gt;\">b</pc> <ph id=\"3\" dataRef=\"d3\" canDelete=\"no\" disp=\"3\"/> <ph id=\"4\" dataRef=\"d4\" type=\"fmt\" canDelete=\"no\" disp=\"&lt;br/&gt;\"/><cp hex=\"0001\"/>"
         );
-        assert!(original_data(&placeholders).starts_with("<originalData><data id=\"d1\">&lt;i&gt;</data>"));
+        assert!(
+            original_data(&placeholders)
+                .starts_with("<originalData><data id=\"d1\">&lt;i&gt;</data>")
+        );
     }
 }

@@ -63,22 +63,46 @@ pub fn export(package: &Package, info: &DocumentInfo<'_>, target: Option<&str>) 
         attr(info.document_id)
     );
     let by_id = |id: &str| package.segments.iter().find(|s| s.id == id);
+    // The given or detected title, else the headline segment.
+    let headline = if info.title.is_empty() {
+        package
+            .segments
+            .iter()
+            .find(|s| s.kind == crate::text::SentenceKind::Headline)
+            .map_or("", |s| s.text.as_str())
+    } else {
+        info.title
+    };
     for (i, segment) in package.segments.iter().enumerate() {
-        unit(&mut out, segment, info, target, i == 0, package, &by_id);
+        let context = UnitContext {
+            headline,
+            target,
+            first: i == 0,
+        };
+        unit(&mut out, segment, &context, package, &by_id);
     }
     out.push_str(" </file>\n</xliff>\n");
     out
 }
 
+struct UnitContext<'a> {
+    headline: &'a str,
+    target: Option<&'a str>,
+    first: bool,
+}
+
 fn unit<'p>(
     out: &mut String,
     segment: &TranslationSegment,
-    info: &DocumentInfo<'_>,
-    target: Option<&str>,
-    first: bool,
+    context: &UnitContext<'_>,
     package: &'p Package,
     by_id: &dyn Fn(&str) -> Option<&'p TranslationSegment>,
 ) {
+    let UnitContext {
+        headline,
+        target,
+        first,
+    } = *context;
     let _ = writeln!(
         out,
         "  <unit id=\"{}\" name=\"p{}.s{}\" canResegment=\"no\">",
@@ -94,8 +118,8 @@ fn unit<'p>(
             escaped(text)
         );
     };
-    if !info.title.is_empty() {
-        note("headline", info.title);
+    if !headline.is_empty() {
+        note("headline", headline);
     }
     note("kind", segment.kind.as_str());
     if let Some(prev) = by_id(&segment.prev_id) {
@@ -115,7 +139,10 @@ fn unit<'p>(
         note("repetition-of", &segment.repetition_of);
     }
     if segment.resegmented {
-        note("resegmented", "piece of a longer sentence split at a clause boundary");
+        note(
+            "resegmented",
+            "piece of a longer sentence split at a clause boundary",
+        );
     }
     out.push_str("</notes>\n");
     let data = render::original_data(&segment.placeholders);
@@ -336,6 +363,9 @@ pub fn verify(xml: &str) -> Result<(), Vec<String>> {
     let mut file_ids: HashSet<String> = HashSet::new();
     let mut unit_ids: HashSet<String> = HashSet::new();
     let mut unit = String::new();
+    // Segment and ignorable ids are unique in the unit; inline ids within
+    // each source and each target (a target repeats its source's ids).
+    let mut unit_level_ids: HashSet<String> = HashSet::new();
     let mut inline_ids: HashSet<String> = HashSet::new();
     let mut data_ids: HashSet<String> = HashSet::new();
     let mut references: Vec<String> = Vec::new();
@@ -384,11 +414,13 @@ pub fn verify(xml: &str) -> Result<(), Vec<String>> {
                 if !unit_ids.insert(unit.clone()) {
                     problems.push(format!("unit id {unit:?} is not unique"));
                 }
+                unit_level_ids.clear();
                 inline_ids.clear();
                 data_ids.clear();
                 references.clear();
             }
             b"originalData" => in_original_data = true,
+            b"source" | b"target" => inline_ids.clear(),
             b"data" if in_original_data => {
                 if let Some(id) = id
                     && !data_ids.insert(id.clone())
@@ -396,9 +428,16 @@ pub fn verify(xml: &str) -> Result<(), Vec<String>> {
                     problems.push(format!("unit {unit}: data id {id:?} is not unique"));
                 }
             }
-            b"segment" | b"ignorable" | b"ph" | b"pc" | b"sc" | b"ec" | b"mrk" | b"sm" => {
+            b"segment" | b"ignorable" => {
                 if let Some(id) = id
-                    && !inline_ids.insert(id.clone())
+                    && !unit_level_ids.insert(id.clone())
+                {
+                    problems.push(format!("unit {unit}: id {id:?} is not unique"));
+                }
+            }
+            b"ph" | b"pc" | b"sc" | b"ec" | b"mrk" | b"sm" => {
+                if let Some(id) = id
+                    && (unit_level_ids.contains(&id) || !inline_ids.insert(id.clone()))
                 {
                     problems.push(format!("unit {unit}: id {id:?} is not unique"));
                 }

@@ -7,3 +7,4 @@ mod grpc;
 mod pipeline;
 mod properties;
 mod support;
+mod translation;
