@@ -277,14 +277,9 @@ fn assemble_line(parsed: JsonAssemble) -> Result<Value, Error> {
             style: t.style.clone(),
         });
     }
-    // Without a target language, a package prepared for one target uses it.
-    let target_lang = parsed.target_lang.clone().unwrap_or_else(|| {
-        let targets = parsed.package.get("target_langs").and_then(Value::as_array);
-        match targets.map(Vec::as_slice) {
-            Some([only]) => only.as_str().unwrap_or("").to_string(),
-            _ => String::new(),
-        }
-    });
+    // Only an explicit target language applies forced glossary
+    // translations, so that identity translations reproduce the input.
+    let target_lang = parsed.target_lang.clone().unwrap_or_default();
     let request = pb::AssembleRequest {
         leading: json_str(package, "leading"),
         segments: segments.iter().map(segment_from_json).collect(),

@@ -805,3 +805,134 @@ proptest! {
         }
     }
 }
+
+fn run_binary(args: &[&str], input: &str) -> (Vec<serde_json::Value>, bool) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let lines = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, output.status.success())
+}
+
+#[test]
+fn jsonl_prepare_then_assemble_through_the_binary() {
+    use serde_json::{Value, json};
+    let line = json!({
+        "id": "th-1", "text": TH, "lang": "th", "target_langs": ["en"],
+        "glossary": {"กรุงเทพมหานคร": {"en": "Bangkok Metropolitan Administration"}},
+        "formats": ["xliff-2.1"],
+    });
+    let (prepared, ok) = run_binary(&["prepare", "--jsonl"], &format!("{line}\n"));
+    assert!(ok);
+    let package = &prepared[0];
+    assert_eq!(package["lang"], "th");
+    let segments = package["segments"].as_array().unwrap();
+    let segment_keys = [
+        "id",
+        "text",
+        "protected_text",
+        "placeholders",
+        "start",
+        "end",
+    ];
+    for key in segment_keys {
+        assert!(segments[0].get(key).is_some(), "segment key {key}");
+    }
+    let xliff_document = package["renditions"]["xliff-2.1"].as_str().unwrap();
+    check_xliff("jsonl-th", xliff_document);
+    let identity: Vec<Value> = segments
+        .iter()
+        .map(|s| json!({"id": s["id"], "text": s["protected_text"]}))
+        .collect();
+    let mut missing_placeholder = identity.clone();
+    let with_token = missing_placeholder
+        .iter_mut()
+        .find(|t| t["text"].as_str().unwrap().contains("{1}"))
+        .unwrap();
+    with_token["text"] = Value::String(with_token["text"].as_str().unwrap().replace("{1}", ""));
+    let bad_id = with_token["id"].clone();
+    let input = [
+        json!({"id": "identity", "package": package, "translations": identity}),
+        json!({"id": "forced", "package": package, "translations": identity, "target_lang": "en"}),
+        json!({"id": "xliff", "package": package, "xliff": with_targets(xliff_document)}),
+        json!({"id": "broken", "package": package, "translations": missing_placeholder}),
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect::<String>();
+    let (answers, ok) = run_binary(&["assemble", "--jsonl"], &input);
+    assert!(!ok, "a line with errors fails the run");
+    assert_eq!(answers[0], json!({"id": "identity", "text": TH}));
+    assert_eq!(
+        answers[1]["text"],
+        TH.replace("กรุงเทพมหานคร", "Bangkok Metropolitan Administration")
+    );
+    assert_eq!(answers[2], json!({"id": "xliff", "text": TH}));
+    let errors = answers[3]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["segment_id"], bad_id);
+    assert_eq!(errors[0]["code"], "missing_placeholder");
+}
+
+#[test]
+fn srx_file_changes_the_split_through_the_binary() {
+    let srx = r#"<?xml version="1.0" encoding="UTF-8"?>
+<srx xmlns="http://www.lisa.org/srx20" version="2.0">
+  <header segmentsubflows="yes" cascade="no"/>
+  <body>
+    <languagerules>
+      <languagerule languagerulename="Indonesian">
+        <rule break="yes"><beforebreak>(?&lt;=\p{L});</beforebreak><afterbreak>\s+(?=\p{Lu})</afterbreak></rule>
+      </languagerule>
+    </languagerules>
+    <maprules><languagemap languagepattern="id.*" languagerulename="Indonesian"/></maprules>
+  </body>
+</srx>"#;
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("indonesian.srx");
+    std::fs::write(&path, srx).unwrap();
+    let text = "Rapat dimulai di Jakarta; Menteri hadir. Harga naik 5%; warga protes.";
+    let line = format!(
+        "{}\n",
+        serde_json::json!({"id": 1, "text": text, "lang": "id"})
+    );
+    let sentences = |args: &[&str]| -> Vec<String> {
+        let (out, ok) = run_binary(args, &line);
+        assert!(ok);
+        out[0]["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let built_in = sentences(&["segment", "--jsonl"]);
+    let with_srx = sentences(&["segment", "--jsonl", "--srx", path.to_str().unwrap()]);
+    assert_eq!(
+        with_srx,
+        vec![
+            "Rapat dimulai di Jakarta;",
+            "Menteri hadir.",
+            "Harga naik 5%; warga protes."
+        ]
+    );
+    assert_ne!(built_in, with_srx, "the rule is not built in: {built_in:?}");
+    let (_, ok) = run_binary(&["segment", "--jsonl", "--srx", "/no/such/file.srx"], &line);
+    assert!(!ok);
+}
