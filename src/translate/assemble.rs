@@ -208,9 +208,6 @@ pub fn assemble_request(
     target_lang: &str,
 ) -> Result<Result<String, Vec<SegmentError>>, Error> {
     let target = target_language(target_lang)?;
-    if package.segments.is_empty() {
-        return Err(Error::invalid("segments", "the package has no segments"));
-    }
     if !xliff.trim().is_empty() {
         translations.extend(translations_from_xliff(xliff)?);
     }

@@ -73,6 +73,14 @@ pub fn export(package: &Package, info: &DocumentInfo<'_>, target: Option<&str>) 
     } else {
         info.title
     };
+    if package.segments.is_empty() {
+        // Nothing to translate (e.g. markup only): one unit keeps the text.
+        let _ = writeln!(
+            out,
+            "  <unit id=\"u0\"><ignorable id=\"lead\"><source>{}</source></ignorable></unit>",
+            escaped(&package.leading)
+        );
+    }
     for (i, segment) in package.segments.iter().enumerate() {
         let context = UnitContext {
             headline,
@@ -115,7 +123,8 @@ fn unit<'p>(
         let _ = write!(
             out,
             "<note category=\"{category}\">{}</note>",
-            escaped(text)
+            // Notes hold text only: characters XML cannot carry are dropped.
+            attr(text)
         );
     };
     if !headline.is_empty() {

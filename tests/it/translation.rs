@@ -792,6 +792,14 @@ proptest! {
         prop_assert_eq!(&assemble(&package, &html, "").unwrap(), &text);
         let document = with_targets(&package.renditions["xliff-2.1"]);
         prop_assert!(xliff::verify(&document).is_ok());
+        // Left for .ci/xliff-check, named by content.
+        let name = {
+            use std::hash::{DefaultHasher, Hash, Hasher};
+            let mut hasher = DefaultHasher::new();
+            document.hash(&mut hasher);
+            format!("prop-{:016x}", hasher.finish())
+        };
+        std::fs::write(xliff_dir().join(format!("{name}.xlf")), &document).unwrap();
         let from_xliff = assemble::translations_from_xliff(&document).unwrap();
         prop_assert_eq!(&assemble(&package, &from_xliff, "").unwrap(), &text);
         // Placeholders lie inside their segment and do not overlap.
