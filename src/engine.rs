@@ -305,13 +305,19 @@ impl Engine {
             ContentType::Html => protect::mask_block_markup(request.text),
             _ => None,
         };
+        // An HTML document's <h1> (or <title>) is its headline.
+        let html_title = match (request.title, &masked) {
+            (None, Some(_)) => protect::html_headline(request.text),
+            _ => None,
+        };
+        let title = request.title.or(html_title.as_deref());
         let (split_text, hard_breaks) = match &masked {
             Some((masked_text, breaks)) => (masked_text.as_str(), breaks.as_slice()),
             None => (request.text, &[][..]),
         };
         let mut segmentation = text::segment_with(
             split_text,
-            request.title,
+            title,
             request.language.as_deref(),
             request.segmentation,
             self.srx.as_deref(),

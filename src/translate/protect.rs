@@ -649,6 +649,34 @@ pub fn mask_block_markup(text: &str) -> Option<(String, Vec<usize>)> {
     masked
 }
 
+/// The headline of an HTML document: the text of its first `<h1>` (else
+/// `<title>`), tags removed and whitespace folded.
+pub fn html_headline(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    for name in ["h1", "title"] {
+        let Some(open) = lower.find(&format!("<{name}")) else {
+            continue;
+        };
+        let Some(content_start) = lower[open..].find('>').map(|i| open + i + 1) else {
+            continue;
+        };
+        let Some(close) = lower[content_start..]
+            .find(&format!("</{name}"))
+            .map(|i| content_start + i)
+        else {
+            continue;
+        };
+        let inner = patterns()
+            .html_tag
+            .replace_all(&text[content_start..close], " ");
+        let folded = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !folded.is_empty() {
+            return Some(folded);
+        }
+    }
+    None
+}
+
 /// URLs, emails, numbers and the other built-in kinds of plain text (no
 /// glossary).
 pub fn find(text: &str) -> Vec<Placeholder> {

@@ -336,14 +336,24 @@ fn xliff_import_round_trips_every_article() {
 #[test]
 fn xliff_structure_has_notes_data_and_ignorables() {
     let article = &articles()[0];
-    let package = package_of(&Request {
-        title: Some("Mekong ministers agree on flood data sharing".into()),
-        ..request(article, "", &["xliff-2.1"])
-    });
+    let package = package_of(&request(article, "", &["xliff-2.1"]));
+    // The <h1> is the headline; block tags stay out of the segments.
+    assert_eq!(
+        package.segments[0].kind,
+        precis::text::SentenceKind::Headline
+    );
+    assert_eq!(
+        package.segments[0].text,
+        "Mekong ministers agree on flood data sharing"
+    );
+    assert_eq!(package.leading, "<h1>");
+    assert_eq!(package.segments[0].gap_after, "</h1>\n\n<p>");
     let document = &package.renditions["xliff-2.1"];
     assert!(document.contains("srcLang=\"en\" trgLang=\"vi\""));
     assert!(document.contains("canResegment=\"no\""));
-    assert!(document.contains("<note category=\"headline\">"));
+    assert!(document.contains(
+        "<note category=\"headline\">Mekong ministers agree on flood data sharing</note>"
+    ));
     assert!(document.contains("<note category=\"context-next\">"));
     // Block tags and line breaks between paragraphs sit in the gaps.
     assert!(
