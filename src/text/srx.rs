@@ -58,10 +58,33 @@ pub struct SrxRules {
 }
 
 fn compile(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&java_quotes(pattern))
         .backtrack_limit(BACKTRACK_LIMIT)
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// Java's `\Q...\E` literal quoting (common in SRX files written for
+/// Java engines), rewritten as escaped literals.
+fn java_quotes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find("\\Q") {
+        // An escaped backslash before "Q" is not a quote start.
+        let backslashes = rest[..at].chars().rev().take_while(|&c| c == '\\').count();
+        if backslashes % 2 == 1 {
+            out.push_str(&rest[..at + 2]);
+            rest = &rest[at + 2..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        let quoted = &rest[at + 2..];
+        let end = quoted.find("\\E").unwrap_or(quoted.len());
+        out.push_str(&fancy_regex::escape(&quoted[..end]));
+        rest = quoted.get(end + 2..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 impl SrxRules {
@@ -79,6 +102,8 @@ impl SrxRules {
         let mut field: Option<&'static str> = None;
         let mut buffer = String::new();
         let mut saw_root = false;
+        // Rules read in the current set, compiled or not (for messages).
+        let mut rule_number = 0usize;
         loop {
             let event = reader
                 .read_event()
@@ -100,6 +125,7 @@ impl SrxRules {
                             let name = attr("languagerulename").unwrap_or_default();
                             srx.rules.entry(name.clone()).or_default();
                             current_set = Some(name);
+                            rule_number = 0;
                         }
                         b"rule" => {
                             is_break = attr("break").is_none_or(|v| v != "no");
@@ -173,12 +199,12 @@ impl SrxRules {
                                     .transpose()?,
                             })
                         })();
-                        let rules = srx.rules.entry(set.clone()).or_default();
+                        rule_number += 1;
                         match compiled {
-                            Ok(rule) => rules.push(rule),
+                            Ok(rule) => srx.rules.entry(set.clone()).or_default().push(rule),
                             Err(error) => srx
                                 .skipped
-                                .push(format!("{set} rule #{}: {error}", rules.len() + 1)),
+                                .push(format!("{set} rule #{rule_number}: {error}")),
                         }
                     }
                     b"languagerule" => current_set = None,
@@ -411,6 +437,13 @@ mod tests {
             sentences(text, Some(&srx)),
             vec!["Mr.", "Kao left!", "He said so.", "New line here"]
         );
+    }
+
+    #[test]
+    fn java_quotes_become_literals() {
+        assert_eq!(java_quotes(r"\Qa.b\E\s"), r"a\.b\s");
+        assert_eq!(java_quotes(r"x\\Qy"), r"x\\Qy");
+        assert!(compile(r"\b\Qetc.\E").unwrap().is_match("etc.").unwrap());
     }
 
     #[test]
