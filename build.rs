@@ -17,6 +17,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // gRPC responses (one conversion path); enum fields print as names.
     let mut builder =
         tonic_prost_build::configure().type_attribute(".precis.v1", "#[derive(serde::Serialize)]");
+    // Maps as BTreeMap: deterministic JSON output.
+    builder = builder.btree_map(".");
     for message in ["Sentence", "ScoredSentence", "TranslationSegment"] {
         builder = builder.field_attribute(
             format!(".precis.v1.{message}.kind"),

@@ -10,7 +10,9 @@ use crate::error::Error;
 use crate::interrupt::Interrupt;
 use crate::summarize::{self, Budget, Summary, Weights};
 use crate::text::{self, SegmentOptions, Segmentation, language};
-use crate::translate::package::{self, BatchLimits, Package, PackageOptions, Scope};
+use crate::translate::engines::{CustomLimits, EngineProfile};
+use crate::translate::package::{self, BatchLimits, Format, Package, PackageOptions, Scope};
+use crate::translate::protect::{self, ContentType, GlossaryEntry, Protector};
 
 /// Limits that protect the process; enforced for every transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -152,6 +154,16 @@ pub struct Request {
     pub target_langs: Vec<String>,
     pub limits: Option<BatchLimits>,
     pub scope: Scope,
+    /// `text/plain` (default), `text/markdown` or `text/html`.
+    pub content_type: Option<String>,
+    /// Engine profile name: deepl, google-v3, azure, aws, custom.
+    pub engine: Option<String>,
+    /// Do-not-translate terms, with optional forced translations.
+    pub glossary: Vec<GlossaryEntry>,
+    /// Package renditions to return: "xliff-2.1", "jsonl".
+    pub formats: Vec<String>,
+    /// Split segments no engine request can carry at clause boundaries.
+    pub allow_resegment: bool,
 }
 
 /// A request that passed validation.
@@ -166,6 +178,46 @@ pub struct Validated<'r> {
     pub package: PackageOptions,
 }
 
+/// The translation options of a request, validated: engine, content type,
+/// glossary and formats.
+fn package_options(request: &Request, target_langs: Vec<String>) -> Result<PackageOptions, Error> {
+    let limits = request.limits.unwrap_or_default();
+    let engine_name = request.engine.as_deref().unwrap_or("").trim();
+    let engine = if engine_name.is_empty() {
+        EngineProfile::default()
+    } else {
+        EngineProfile::named(
+            engine_name,
+            CustomLimits {
+                max_segments: limits.max_segments,
+                max_code_points: limits.max_code_points,
+                max_bytes: limits.max_bytes,
+            },
+        )?
+    };
+    let content_type = ContentType::parse(request.content_type.as_deref().unwrap_or(""))?;
+    let glossary = protect::validate_glossary(&request.glossary)?;
+    let formats = request
+        .formats
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Format::parse(name, i))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(PackageOptions {
+        document_id: request.document_id.clone(),
+        target_langs,
+        limits,
+        scope: request.scope,
+        engine,
+        protector: Protector {
+            content_type,
+            glossary,
+        },
+        allow_resegment: request.allow_resegment,
+        formats,
+    })
+}
+
 /// Segmentation, summary and package of one article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Processed {
@@ -178,11 +230,19 @@ pub struct Processed {
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     pub limits: Limits,
+    /// SRX segmentation rules loaded at start-up (`--srx FILE`).
+    pub srx: Option<std::sync::Arc<text::srx::SrxRules>>,
 }
 
 impl Engine {
     pub fn new(limits: Limits) -> Engine {
-        Engine { limits }
+        Engine { limits, srx: None }
+    }
+
+    /// The engine with SRX rules applied where sentences are split.
+    pub fn with_srx(mut self, srx: Option<std::sync::Arc<text::srx::SrxRules>>) -> Engine {
+        self.srx = srx;
+        self
     }
 
     /// Checks every field once; later stages cannot fail.
@@ -237,23 +297,39 @@ impl Engine {
             segmentation: &request.segmentation,
             budget: request.budget.parse()?,
             weights: request.weights.parse()?,
-            package: PackageOptions {
-                document_id: request.document_id.clone(),
-                target_langs,
-                limits: request.limits.unwrap_or_default(),
-                scope: request.scope,
-            },
+            package: package_options(request, target_langs)?,
         })
     }
 
     /// Sentences with offsets, kinds and the title.
     pub fn segment(&self, request: &Validated<'_>) -> Result<Segmentation, Error> {
-        let segmentation = text::segment(
-            request.text,
-            request.title,
+        // HTML is split as the text between block-level tags (same byte
+        // offsets; see `protect::mask_block_markup`).
+        let masked = match request.package.protector.content_type {
+            ContentType::Html => protect::mask_block_markup(request.text),
+            _ => None,
+        };
+        // An HTML document's <h1> (or <title>) is its headline.
+        let html_title = match (request.title, &masked) {
+            (None, Some(_)) => protect::html_headline(request.text),
+            _ => None,
+        };
+        let title = request.title.or(html_title.as_deref());
+        let (split_text, hard_breaks) = match &masked {
+            Some((masked_text, breaks)) => (masked_text.as_str(), breaks.as_slice()),
+            None => (request.text, &[][..]),
+        };
+        let mut segmentation = text::segment_with(
+            split_text,
+            title,
             request.language.as_deref(),
             request.segmentation,
+            self.srx.as_deref(),
+            hard_breaks,
         );
+        if masked.is_some() {
+            text::recount_offsets(request.text, &mut segmentation.sentences);
+        }
         if segmentation.sentences.len() > self.limits.max_sentences {
             return Err(Error::limit(
                 "text",

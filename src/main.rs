@@ -5,12 +5,14 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use precis::cli::{self, Command};
 use precis::engine::{Engine, Limits, Request};
 use precis::server::{self, ServerConfig};
+use precis::text::srx::{SrxMode, SrxRules};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +37,9 @@ enum Commands {
     Prepare(DocumentArgs),
     /// Segmentation, summary and translation package in one pass.
     Process(DocumentArgs),
+    /// Rebuild translated documents from translated segments and their
+    /// package (JSON Lines only: --jsonl).
+    Assemble(DocumentArgs),
 }
 
 #[derive(Args, Clone)]
@@ -45,6 +50,46 @@ struct LimitArgs {
     /// Largest number of sentences in one document.
     #[arg(long, env = "PRECIS_MAX_SENTENCES", default_value_t = Limits::default().max_sentences)]
     max_doc_sentences: usize,
+}
+
+/// SRX segmentation rules (shared by `serve` and the document commands).
+#[derive(Args, Clone)]
+struct SrxArgs {
+    /// SRX 2.0 rule file (e.g. LanguageTool's or Okapi's segment.srx),
+    /// loaded at start-up and applied where sentences are split, on top of
+    /// the built-in rules.
+    #[arg(long, env = "PRECIS_SRX")]
+    srx: Option<PathBuf>,
+    /// Languages (repeatable) for which the SRX rules replace the built-in
+    /// ones instead of adding to them (line and paragraph breaks stay).
+    #[arg(
+        long = "srx-instead",
+        env = "PRECIS_SRX_INSTEAD",
+        value_delimiter = ','
+    )]
+    srx_instead: Vec<String>,
+}
+
+impl SrxArgs {
+    /// Loads the rules; an unreadable or malformed file stops start-up.
+    fn load(&self) -> Result<Option<Arc<SrxRules>>, String> {
+        let Some(path) = &self.srx else {
+            return Ok(None);
+        };
+        let xml = fs::read_to_string(path)
+            .map_err(|e| format!("cannot read --srx {}: {e}", path.display()))?;
+        let mut rules =
+            SrxRules::parse(&xml).map_err(|e| format!("--srx {}: {e}", path.display()))?;
+        for lang in &self.srx_instead {
+            let code = precis::text::language::normalize_tag(lang)
+                .map_err(|e| format!("--srx-instead: {:?} is not a language tag", e.0))?;
+            rules.set_mode(&code, SrxMode::Instead);
+        }
+        for skipped in &rules.skipped {
+            eprintln!("precis: --srx: skipped rule {skipped}");
+        }
+        Ok(Some(Arc::new(rules)))
+    }
 }
 
 impl LimitArgs {
@@ -87,6 +132,8 @@ struct ServeArgs {
     log_json: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    srx: SrxArgs,
     #[command(flatten)]
     ops: OpsArgs,
 }
@@ -194,6 +241,8 @@ struct DocumentArgs {
     target_langs: Vec<String>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    srx: SrxArgs,
 }
 
 fn main() -> ExitCode {
@@ -204,6 +253,7 @@ fn main() -> ExitCode {
         Commands::Summarize(args) => document(Command::Summarize, args),
         Commands::Prepare(args) => document(Command::Prepare, args),
         Commands::Process(args) => document(Command::Process, args),
+        Commands::Assemble(args) => document(Command::Assemble, args),
     }
 }
 
@@ -240,6 +290,16 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let srx = match args.srx.load() {
+        Ok(srx) => srx,
+        Err(error) => {
+            eprintln!("precis: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(rules) = &srx {
+        tracing::info!(rules = rules.rule_count(), hash = %rules.rules_hash, "SRX rules loaded");
+    }
     let config = ServerConfig {
         limits: args.limits.limits(),
         max_concurrent_requests: args.max_concurrent_requests.max(1),
@@ -255,6 +315,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         http2_keepalive_timeout: millis(ops.http2_keepalive_timeout_ms),
         tcp_keepalive: millis(ops.tcp_keepalive_ms),
         max_connection_age: millis(ops.max_connection_age_ms),
+        srx,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -297,7 +358,14 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn document(command: Command, args: DocumentArgs) -> ExitCode {
-    let engine = Engine::new(args.limits.limits());
+    let srx = match args.srx.load() {
+        Ok(srx) => srx,
+        Err(error) => {
+            eprintln!("precis: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let engine = Engine::new(args.limits.limits()).with_srx(srx);
     if args.jsonl {
         let stdin = io::stdin().lock();
         let stdout = io::BufWriter::new(io::stdout().lock());

@@ -4,7 +4,10 @@ use crate::api::pb;
 use crate::engine::{BudgetFields, Processed, Request, WeightFields};
 use crate::summarize::{SentenceScore, Summary};
 use crate::text::{SegmentOptions, Segmentation, Sentence, SentenceKind};
-use crate::translate::{Batch, BatchLimits, Package, Scope, TranslationSegment};
+use crate::translate::{
+    Batch, BatchLimits, Counts, EngineTarget, GlossaryEntry, MarkupRole, Package, Placeholder,
+    PlaceholderKind, Scope, Translation, TranslationSegment, TranslationStyle,
+};
 
 fn segment_options(options: Option<pb::SegmentOptions>) -> SegmentOptions {
     let options = options.unwrap_or_default();
@@ -98,6 +101,11 @@ impl From<pb::PrepareRequest> for Request {
             target_langs: r.target_langs,
             limits: batch_limits(r.limits),
             scope: scope(r.scope),
+            content_type: non_empty(r.content_type),
+            engine: non_empty(r.engine),
+            glossary: glossary(r.glossary),
+            formats: r.formats,
+            allow_resegment: r.allow_resegment,
         }
     }
 }
@@ -115,8 +123,23 @@ impl From<pb::ProcessRequest> for Request {
             target_langs: r.target_langs,
             limits: batch_limits(r.limits),
             scope: scope(r.scope),
+            content_type: non_empty(r.content_type),
+            engine: non_empty(r.engine),
+            glossary: glossary(r.glossary),
+            formats: r.formats,
+            allow_resegment: r.allow_resegment,
         }
     }
+}
+
+fn glossary(entries: Vec<pb::GlossaryEntry>) -> Vec<GlossaryEntry> {
+    entries
+        .into_iter()
+        .map(|e| GlossaryEntry {
+            term: e.term,
+            translations: e.translations.into_iter().collect(),
+        })
+        .collect()
 }
 
 fn kind(kind: SentenceKind) -> i32 {
@@ -254,6 +277,9 @@ fn translation_segment(s: &TranslationSegment) -> pb::TranslationSegment {
                 token: p.token.clone(),
                 start: u32_of(p.start),
                 end: u32_of(p.end),
+                role: p.role.as_str().to_string(),
+                pair: u32_of(p.pair),
+                translations: p.translations.clone(),
             })
             .collect(),
         counts: Some(pb::Counts {
@@ -262,12 +288,23 @@ fn translation_segment(s: &TranslationSegment) -> pb::TranslationSegment {
             utf16_units: u32_of(s.counts.utf16_units),
             graphemes: u32_of(s.counts.graphemes),
             words: u32_of(s.counts.words),
+            gmx_words: s.counts.gmx_words,
+            placeholders: u32_of(s.counts.placeholders),
         }),
         in_summary: s.in_summary,
         prev_id: s.prev_id.clone(),
         next_id: s.next_id.clone(),
         gap_after: s.gap_after.clone(),
         batch: u32_of(s.batch),
+        html: s.html.clone(),
+        xliff: s.xliff.clone(),
+        score: s.score,
+        rank: u32_of(s.rank),
+        exact_hash: s.exact_hash.clone(),
+        normalized_hash: s.normalized_hash.clone(),
+        repetition_of: s.repetition_of.clone(),
+        resegmented: s.resegmented,
+        flags: s.flags.clone(),
     }
 }
 
@@ -278,6 +315,16 @@ fn batch(b: &Batch) -> pb::Batch {
         code_points: u32_of(b.code_points),
         bytes: u32_of(b.bytes),
         oversized: b.oversized,
+        request_bytes: u32_of(b.request_bytes),
+        billed_code_points: u32_of(b.billed_code_points),
+    }
+}
+
+fn engine_target(t: &EngineTarget) -> pb::EngineTarget {
+    pb::EngineTarget {
+        lang: t.lang.clone(),
+        engine_code: t.engine_code.clone(),
+        supported: t.supported,
     }
 }
 
@@ -286,6 +333,9 @@ fn package(p: &Package) -> pb::Package {
         leading: p.leading.clone(),
         segments: p.segments.iter().map(translation_segment).collect(),
         batches: p.batches.iter().map(batch).collect(),
+        engine: p.engine.clone(),
+        engine_targets: p.engine_targets.iter().map(engine_target).collect(),
+        renditions: p.renditions.clone().into_iter().collect(),
     }
 }
 
@@ -299,8 +349,17 @@ pub fn prepare_response(processed: &Processed, target_langs: &[String]) -> pb::P
         leading: p.leading.clone(),
         segments: p.segments.iter().map(translation_segment).collect(),
         batches: p.batches.iter().map(batch).collect(),
-        warnings: warnings(&processed.segmentation, Some(&processed.summary)),
+        warnings: package_warnings(processed),
+        engine: p.engine.clone(),
+        engine_targets: p.engine_targets.iter().map(engine_target).collect(),
+        renditions: p.renditions.clone().into_iter().collect(),
     }
+}
+
+fn package_warnings(processed: &Processed) -> Vec<String> {
+    let mut all = warnings(&processed.segmentation, Some(&processed.summary));
+    all.extend(processed.package.warnings.iter().cloned());
+    all
 }
 
 pub fn process_response(
@@ -318,7 +377,97 @@ pub fn process_response(
         selected: selected(summary),
         package: Some(package(&processed.package)),
         target_langs: target_langs.to_vec(),
-        warnings: warnings(segmentation, Some(summary)),
+        warnings: package_warnings(processed),
+    }
+}
+
+/// A package segment as sent back in an Assemble request (only what
+/// assembly reads: id, text, gap and placeholders).
+pub fn segment_from_pb(s: pb::TranslationSegment) -> TranslationSegment {
+    let placeholders = s
+        .placeholders
+        .into_iter()
+        .map(|p| Placeholder {
+            id: p.id as usize,
+            kind: PlaceholderKind::parse(&p.kind).unwrap_or(PlaceholderKind::Markup),
+            text: p.text,
+            token: p.token,
+            start: p.start as usize,
+            end: p.end as usize,
+            role: MarkupRole::parse(&p.role),
+            pair: p.pair as usize,
+            translations: p.translations.into_iter().collect(),
+        })
+        .collect();
+    TranslationSegment {
+        id: s.id,
+        index: s.index as usize,
+        text: s.text,
+        start: s.start as usize,
+        end: s.end as usize,
+        char_start: s.char_start as usize,
+        char_end: s.char_end as usize,
+        utf16_start: s.utf16_start as usize,
+        utf16_end: s.utf16_end as usize,
+        paragraph: s.paragraph as usize,
+        kind: SentenceKind::Body,
+        protected_text: s.protected_text,
+        html: s.html,
+        xliff: s.xliff,
+        placeholders,
+        counts: Counts::of("", "", &[]),
+        in_summary: s.in_summary,
+        score: s.score,
+        rank: s.rank as usize,
+        prev_id: s.prev_id,
+        next_id: s.next_id,
+        gap_after: s.gap_after,
+        batch: s.batch as usize,
+        exact_hash: s.exact_hash,
+        normalized_hash: s.normalized_hash,
+        repetition_of: s.repetition_of,
+        resegmented: s.resegmented,
+        flags: s.flags,
+    }
+}
+
+/// The package and translations of an Assemble request. Validation of the
+/// style names happens here (`translations[i].style`).
+pub fn assemble_parts(
+    r: pb::AssembleRequest,
+) -> Result<(Package, Vec<Translation>), crate::error::Error> {
+    let package = Package {
+        leading: r.leading,
+        segments: r.segments.into_iter().map(segment_from_pb).collect(),
+        batches: Vec::new(),
+        engine: String::new(),
+        engine_targets: Vec::new(),
+        renditions: Default::default(),
+        warnings: Vec::new(),
+    };
+    let mut translations = Vec::with_capacity(r.translations.len());
+    for (i, t) in r.translations.into_iter().enumerate() {
+        translations.push(Translation {
+            id: t.id,
+            text: t.text,
+            style: translation_style(&t.style, i)?,
+        });
+    }
+    Ok((package, translations))
+}
+
+/// Parses a translation's placeholder style: "plain" (or empty) or "html".
+pub fn translation_style(
+    name: &str,
+    index: usize,
+) -> Result<TranslationStyle, crate::error::Error> {
+    match name {
+        "" | "plain" => Ok(TranslationStyle::Plain),
+        "html" => Ok(TranslationStyle::Html),
+        other => Err(crate::error::Error::invalid(
+            format!("translations[{index}].style"),
+            format!("{other:?} is not one of \"plain\", \"html\""),
+        )),
     }
 }
 
@@ -332,4 +481,30 @@ pub fn serialize_kind<S: serde::Serializer>(kind: &i32, serializer: S) -> Result
         _ => SentenceKind::Body.as_str(),
     };
     serializer.serialize_str(name)
+}
+
+/// The Assemble response for one result.
+pub fn assemble_response(
+    document_id: String,
+    result: Result<String, Vec<crate::translate::SegmentError>>,
+) -> pb::AssembleResponse {
+    match result {
+        Ok(text) => pb::AssembleResponse {
+            document_id,
+            text,
+            errors: Vec::new(),
+        },
+        Err(errors) => pb::AssembleResponse {
+            document_id,
+            text: String::new(),
+            errors: errors
+                .into_iter()
+                .map(|e| pb::SegmentError {
+                    segment_id: e.segment_id,
+                    code: e.code,
+                    message: e.message,
+                })
+                .collect(),
+        },
+    }
 }

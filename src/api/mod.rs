@@ -7,6 +7,9 @@ pub mod convert;
 
 /// Generated protobuf types and the client/server stubs.
 pub mod pb {
+    // Generated code: ProcessStreamResponse's oneof holds a whole
+    // ProcessResponse next to a small ItemError.
+    #![allow(clippy::large_enum_variant)]
     tonic::include_proto!("precis.v1");
 
     /// Encoded descriptor set of `precis.v1`, for server reflection.

@@ -16,7 +16,9 @@ use crate::api::{convert, pb};
 use crate::engine::{BudgetFields, Engine, Request, WeightFields};
 use crate::error::Error;
 use crate::text::SegmentOptions;
-use crate::translate::{BatchLimits, Scope};
+use std::collections::BTreeMap;
+
+use crate::translate::{BatchLimits, GlossaryEntry, Scope, assemble};
 
 /// What to run on each document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub enum Command {
     Summarize,
     Prepare,
     Process,
+    /// Translated segments + their package -> the translated document.
+    Assemble,
 }
 
 /// One JSONL input line. Every key but `text` is optional.
@@ -47,6 +51,12 @@ pub struct JsonRequest {
     pub target_langs: Vec<String>,
     pub limits: Option<JsonBatchLimits>,
     pub scope: Option<String>,
+    pub content_type: Option<String>,
+    pub engine: Option<String>,
+    /// `{"term": null | {"lang": "forced"}}` or `[{"term", "translations"}]`.
+    pub glossary: Option<Value>,
+    pub formats: Vec<String>,
+    pub allow_resegment: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +96,10 @@ impl JsonRequest {
             other => other.to_string(),
         });
         let weights = self.weights.unwrap_or_default();
+        let glossary = match &self.glossary {
+            None | Some(Value::Null) => Vec::new(),
+            Some(value) => parse_glossary(value)?,
+        };
         Ok(Request {
             text: self.text.unwrap_or_default(),
             title: self.title,
@@ -115,8 +129,182 @@ impl JsonRequest {
                 max_bytes: l.max_bytes,
             }),
             scope,
+            content_type: self.content_type,
+            engine: self.engine,
+            glossary,
+            formats: self.formats,
+            allow_resegment: self.allow_resegment,
         })
     }
+}
+
+/// A JSON glossary: an object mapping each term to `null`/`{}` (keep) or
+/// to `{"lang": "forced translation"}`, or an array of `{"term",
+/// "translations"}` objects.
+fn parse_glossary(value: &Value) -> Result<Vec<GlossaryEntry>, Error> {
+    let bad = |reason: String| Error::invalid("glossary", reason);
+    let translations =
+        |term: &str, value: Option<&Value>| -> Result<BTreeMap<String, String>, Error> {
+            match value {
+                None | Some(Value::Null) => Ok(BTreeMap::new()),
+                Some(Value::Object(map)) => map
+                    .iter()
+                    .map(|(lang, text)| match text {
+                        Value::String(text) => Ok((lang.clone(), text.clone())),
+                        _ => Err(bad(format!(
+                            "translation of {term:?} into {lang:?} must be a string"
+                        ))),
+                    })
+                    .collect(),
+                Some(_) => Err(bad(format!("translations of {term:?} must be an object"))),
+            }
+        };
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(term, value)| {
+                Ok(GlossaryEntry {
+                    term: term.clone(),
+                    translations: translations(term, Some(value))?,
+                })
+            })
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                let term = item
+                    .get("term")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad("each entry needs a string \"term\"".to_string()))?;
+                Ok(GlossaryEntry {
+                    term: term.to_string(),
+                    translations: translations(term, item.get("translations"))?,
+                })
+            })
+            .collect(),
+        _ => Err(bad("must be an object or an array".to_string())),
+    }
+}
+
+/// One `precis assemble --jsonl` input line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct JsonAssemble {
+    pub id: Value,
+    /// A `prepare` output object (or a `process` output: its `package`).
+    pub package: Value,
+    pub translations: Vec<JsonTranslation>,
+    pub xliff: Option<String>,
+    pub target_lang: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct JsonTranslation {
+    pub id: String,
+    pub text: String,
+    pub style: String,
+}
+
+fn json_str(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+fn json_u32(value: &Value, key: &str) -> u32 {
+    value.get(key).and_then(Value::as_u64).unwrap_or(0) as u32
+}
+
+/// The package segment fields assembly reads, from the JSON printed by
+/// `prepare`/`process`.
+fn segment_from_json(value: &Value) -> pb::TranslationSegment {
+    let placeholders = value
+        .get("placeholders")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|p| pb::Placeholder {
+                    id: json_u32(p, "id"),
+                    kind: json_str(p, "kind"),
+                    text: json_str(p, "text"),
+                    token: json_str(p, "token"),
+                    start: json_u32(p, "start"),
+                    end: json_u32(p, "end"),
+                    role: json_str(p, "role"),
+                    pair: json_u32(p, "pair"),
+                    translations: p
+                        .get("translations")
+                        .and_then(Value::as_object)
+                        .map(|m| {
+                            m.iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    pb::TranslationSegment {
+        id: json_str(value, "id"),
+        text: json_str(value, "text"),
+        gap_after: json_str(value, "gap_after"),
+        protected_text: json_str(value, "protected_text"),
+        placeholders,
+        ..pb::TranslationSegment::default()
+    }
+}
+
+/// Assembles one JSONL line: `{"id", "text"}` or `{"id", "errors"}`.
+fn assemble_line(parsed: JsonAssemble) -> Result<Value, Error> {
+    let package = match parsed.package.get("package") {
+        Some(inner @ Value::Object(_)) => inner,
+        _ => &parsed.package,
+    };
+    let segments = package
+        .get("segments")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::invalid("package", "must be a prepare output with \"segments\""))?;
+    let mut translations = Vec::with_capacity(parsed.translations.len());
+    for t in &parsed.translations {
+        translations.push(pb::Translation {
+            id: t.id.clone(),
+            text: t.text.clone(),
+            style: t.style.clone(),
+        });
+    }
+    // Only an explicit target language applies forced glossary
+    // translations, so that identity translations reproduce the input.
+    let target_lang = parsed.target_lang.clone().unwrap_or_default();
+    let request = pb::AssembleRequest {
+        leading: json_str(package, "leading"),
+        segments: segments.iter().map(segment_from_json).collect(),
+        translations,
+        xliff: parsed.xliff.clone().unwrap_or_default(),
+        target_lang: target_lang.clone(),
+        document_id: String::new(),
+    };
+    let xliff = request.xliff.clone();
+    let (package, translations) = convert::assemble_parts(request)?;
+    let result = assemble::assemble_request(&package, translations, &xliff, &target_lang)?;
+    let mut out = Map::new();
+    out.insert("id".into(), parsed.id.clone());
+    match result {
+        Ok(text) => {
+            out.insert("text".into(), Value::String(text));
+        }
+        Err(errors) => {
+            out.insert(
+                "errors".into(),
+                serde_json::to_value(errors).expect("errors serialize"),
+            );
+        }
+    }
+    Ok(Value::Object(out))
 }
 
 /// The response message of one command.
@@ -153,6 +341,12 @@ pub fn run_request(
                 &validated.package.target_langs,
             ))
         }
+        Command::Assemble => {
+            return Err(Error::invalid(
+                "command",
+                "assemble reads JSON Lines only (--jsonl)",
+            ));
+        }
         Command::Process => {
             let processed = engine.process(&validated)?;
             Response::Process(convert::process_response(
@@ -164,7 +358,8 @@ pub fn run_request(
     })
 }
 
-/// One output line: `id` first, then the response message's fields.
+/// One output line: `id` first, then the response message's fields
+/// (serialized straight to the line, no intermediate JSON tree).
 #[derive(serde::Serialize)]
 struct Line<'a> {
     id: &'a Value,
@@ -190,6 +385,9 @@ fn error_line(id: Value, code: &str, message: &str, field: &str) -> Value {
 /// Answers one JSONL input line with the serialized output line; `Err`
 /// carries the error line.
 pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<String, Value> {
+    if command == Command::Assemble {
+        return answer_assemble_line(line).map(|value| value.to_string());
+    }
     let parsed: JsonRequest = match serde_json::from_str::<Value>(line) {
         Ok(value @ Value::Object(_)) => {
             let id = value.get("id").cloned().unwrap_or(Value::Null);
@@ -222,6 +420,44 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Stri
         response: &response,
     };
     Ok(serde_json::to_string(&line).expect("protobuf messages serialize to JSON"))
+}
+
+fn answer_assemble_line(line: &str) -> Result<Value, Value> {
+    let value: Value = match serde_json::from_str::<Value>(line) {
+        Ok(value @ Value::Object(_)) => value,
+        Ok(_) => {
+            return Err(error_line(
+                Value::Null,
+                "INVALID_ARGUMENT",
+                "line is not a JSON object",
+                "",
+            ));
+        }
+        Err(e) => {
+            return Err(error_line(
+                Value::Null,
+                "INVALID_ARGUMENT",
+                &format!("malformed JSON: {e}"),
+                "",
+            ));
+        }
+    };
+    let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let parsed: JsonAssemble = serde_json::from_value(value).map_err(|e| {
+        error_line(
+            id.clone(),
+            "INVALID_ARGUMENT",
+            &format!("bad field: {e}"),
+            "",
+        )
+    })?;
+    let out = assemble_line(parsed)
+        .map_err(|e| error_line(id.clone(), e.code_name(), &e.to_string(), e.field()))?;
+    if out.get("errors").is_some() {
+        Err(out)
+    } else {
+        Ok(out)
+    }
 }
 
 /// Reads JSON Lines from `input` and writes one line per input line to

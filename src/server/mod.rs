@@ -53,6 +53,8 @@ pub struct ServerConfig {
     /// Close connections after this age (with a GOAWAY), so L4 load
     /// balancers rebalance long-lived clients.
     pub max_connection_age: Option<Duration>,
+    /// SRX segmentation rules loaded at start-up (`--srx FILE`).
+    pub srx: Option<std::sync::Arc<crate::text::srx::SrxRules>>,
 }
 
 impl Default for ServerConfig {
@@ -71,6 +73,7 @@ impl Default for ServerConfig {
             http2_keepalive_timeout: Some(Duration::from_secs(10)),
             tcp_keepalive: Some(Duration::from_secs(60)),
             max_connection_age: None,
+            srx: None,
         }
     }
 }

@@ -28,7 +28,7 @@ pub struct PrecisService {
 impl PrecisService {
     pub fn new(config: ServerConfig) -> PrecisService {
         PrecisService {
-            engine: Arc::new(Engine::new(config.limits)),
+            engine: Arc::new(Engine::new(config.limits).with_srx(config.srx.clone())),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
             config: Arc::new(config),
         }
@@ -277,6 +277,30 @@ impl pb::precis_server::Precis for PrecisService {
         let request = Request::from(request.into_inner());
         self.run(RPC, deadline, false, move |engine, interrupt| {
             process(engine, request, interrupt, RPC)
+        })
+        .await
+        .map(Response::new)
+    }
+
+    async fn assemble(
+        &self,
+        request: GrpcRequest<pb::AssembleRequest>,
+    ) -> Result<Response<pb::AssembleResponse>, Status> {
+        const RPC: &str = "precis.v1.Precis/Assemble";
+        let deadline = deadline(&request);
+        let mut request = request.into_inner();
+        let document_id = std::mem::take(&mut request.document_id);
+        let xliff = std::mem::take(&mut request.xliff);
+        let target_lang = std::mem::take(&mut request.target_lang);
+        self.run(RPC, deadline, false, move |_engine, _interrupt| {
+            let (package, translations) = convert::assemble_parts(request)?;
+            let result = crate::translate::assemble::assemble_request(
+                &package,
+                translations,
+                &xliff,
+                &target_lang,
+            )?;
+            Ok(convert::assemble_response(document_id, result))
         })
         .await
         .map(Response::new)

@@ -6,6 +6,7 @@
 pub mod language;
 pub mod layout;
 pub mod segment;
+pub mod srx;
 pub mod tokenize;
 pub mod words;
 
@@ -79,12 +80,32 @@ pub fn segment(
     language: Option<&str>,
     options: &SegmentOptions,
 ) -> Segmentation {
+    segment_with(text, title, language, options, None, &[])
+}
+
+/// [`segment`] with SRX rules applied to the splitter's boundaries (see
+/// [`srx::apply`]) and sentences always broken at `hard_breaks` (byte
+/// offsets, e.g. where HTML block elements were).
+pub fn segment_with(
+    text: &str,
+    title: Option<&str>,
+    language: Option<&str>,
+    options: &SegmentOptions,
+    srx: Option<&srx::SrxRules>,
+    hard_breaks: &[usize],
+) -> Segmentation {
     let (language, language_detected) = match language {
         Some(code) => (code.to_string(), false),
         None => (language::detect(text), true),
     };
     let data = language::LanguageData::for_language(&language);
-    let spans = segment::split(text, data, options);
+    let mut spans = segment::split(text, data, options);
+    if let Some(rules) = srx {
+        spans = srx::apply(rules, text, &language, spans);
+    }
+    if !hard_breaks.is_empty() {
+        spans = break_spans_at(text, spans, hard_breaks);
+    }
     let mut sentences = with_offsets(text, &spans);
     layout::assign_paragraphs(text, &mut sentences);
     let title = layout::classify(text, title, &mut sentences);
@@ -127,6 +148,52 @@ fn with_offsets(text: &str, spans: &[segment::Span]) -> Vec<Sentence> {
         });
     }
     sentences
+}
+
+/// Splits every span that contains one of `breaks`; pieces are trimmed of
+/// whitespace and the piece before a break ends with a paragraph rule.
+fn break_spans_at(text: &str, spans: Vec<segment::Span>, breaks: &[usize]) -> Vec<segment::Span> {
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let mut start = span.start;
+        let inner = breaks.iter().filter(|&&b| span.start < b && b < span.end);
+        let ends = inner
+            .map(|&b| (b, BoundaryRule::Paragraph))
+            .chain(std::iter::once((span.end, span.rule)));
+        for (end, rule) in ends {
+            let piece = &text[start..end];
+            let trimmed_start = start + (piece.len() - piece.trim_start().len());
+            let trimmed_end = start + piece.trim_end().len();
+            if trimmed_start < trimmed_end {
+                out.push(segment::Span {
+                    start: trimmed_start,
+                    end: trimmed_end,
+                    rule,
+                });
+            }
+            start = end;
+        }
+    }
+    out
+}
+
+/// Recomputes the code point and UTF-16 offsets of `sentences` (whose byte
+/// offsets are valid for `text`) from `text`, e.g. after splitting a masked
+/// copy of the same byte length.
+pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
+    let (mut byte, mut chars, mut utf16) = (0usize, 0usize, 0usize);
+    let mut advance = |to: usize| {
+        for c in text[byte..to].chars() {
+            chars += 1;
+            utf16 += c.len_utf16();
+        }
+        byte = to;
+        (chars, utf16)
+    };
+    for sentence in sentences {
+        (sentence.char_start, sentence.utf16_start) = advance(sentence.start);
+        (sentence.char_end, sentence.utf16_end) = advance(sentence.end);
+    }
 }
 
 fn warnings(text: &str) -> Vec<String> {

@@ -1,16 +1,21 @@
 //! Segment packages: one translation segment per sentence, stable ids, the
-//! whitespace between segments, and batches sized for translation engines.
+//! whitespace between segments, counts and hashes for CAT tools and
+//! translation memories, renditions for engines, and batches sized for an
+//! engine profile.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::error::Error;
 use crate::summarize::Summary;
-use crate::text::tokenize::word_count;
-use crate::text::{Segmentation, SentenceKind};
-use crate::translate::protect::{self, Placeholder};
+use crate::text::language::is_unspaced;
+use crate::text::{Segmentation, SentenceKind, words};
+use crate::translate::engines::{CustomLimits, EngineProfile, EngineTarget, Style};
+use crate::translate::protect::{Placeholder, PlaceholderKind, Protector, protected_text};
+use crate::translate::{render, xliff};
 
 /// Which sentences to package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -22,7 +27,8 @@ pub enum Scope {
     Summary,
 }
 
-/// Limits of one batch; 0 means unlimited.
+/// Limits of one batch when no engine is named (or engine `custom`); 0
+/// means unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BatchLimits {
     pub max_segments: usize,
@@ -42,33 +48,133 @@ impl Default for BatchLimits {
     }
 }
 
-/// Packaging options.
+/// Renditions of the whole package a request can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Format {
+    #[serde(rename = "xliff-2.1")]
+    Xliff21,
+    #[serde(rename = "jsonl")]
+    Jsonl,
+}
+
+impl Format {
+    pub fn parse(name: &str, index: usize) -> Result<Format, Error> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "xliff-2.1" | "xliff" | "xliff2" => Ok(Format::Xliff21),
+            "jsonl" => Ok(Format::Jsonl),
+            _ => Err(Error::invalid(
+                format!("formats[{index}]"),
+                format!("{name:?} is not one of \"xliff-2.1\", \"jsonl\""),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Xliff21 => "xliff-2.1",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Packaging options (validated).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PackageOptions {
     pub document_id: String,
     pub target_langs: Vec<String>,
+    /// Used when `engine` is unnamed or `custom`.
     pub limits: BatchLimits,
     pub scope: Scope,
+    /// The engine profile; an empty name means "default" (the limits).
+    pub engine: EngineProfile,
+    #[serde(skip)]
+    pub protector: Protector,
+    /// Split a segment that no request of the engine can carry at clause
+    /// boundaries (the pieces are marked `resegmented`).
+    pub allow_resegment: bool,
+    pub formats: Vec<Format>,
+}
+
+impl PackageOptions {
+    /// The profile batches are packed for.
+    pub fn profile(&self) -> EngineProfile {
+        if self.engine.name.is_empty() || self.engine.name == "custom" {
+            let limits = CustomLimits {
+                max_segments: self.limits.max_segments,
+                max_code_points: self.limits.max_code_points,
+                max_bytes: self.limits.max_bytes,
+            };
+            EngineProfile::named(&self.engine.name, limits).expect("custom profile")
+        } else {
+            self.engine.clone()
+        }
+    }
 }
 
 /// Size counts of a segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Counts {
     pub bytes: usize,
     pub code_points: usize,
     pub utf16_units: usize,
     pub graphemes: usize,
+    /// Whitespace-delimited words for spaced scripts; dictionary words
+    /// (ICU4X) for zh, ja, th, lo, km, my. Markup is not counted.
     pub words: usize,
+    /// GMX-V word count: characters (no whitespace, no markup) divided by
+    /// the standard's factor for zh (2.8), ja (3.0), ko (3.3) and th (6.0);
+    /// the whitespace word count for other spaced scripts; `None` where
+    /// GMX-V gives no factor (km, lo, my).
+    pub gmx_words: Option<f64>,
+    /// Protected spans (counted apart from words).
+    pub placeholders: usize,
 }
 
 impl Counts {
-    pub fn of(text: &str, language: &str) -> Counts {
+    /// Counts of `text` in `language`; `placeholders` are its protected spans.
+    pub fn of(text: &str, language: &str, placeholders: &[Placeholder]) -> Counts {
+        // Markup is replaced by a space: tags are not words.
+        let mut prose = String::with_capacity(text.len());
+        let mut cursor = 0;
+        for p in placeholders
+            .iter()
+            .filter(|p| p.kind == PlaceholderKind::Markup)
+        {
+            prose.push_str(&text[cursor..p.start]);
+            prose.push(' ');
+            cursor = p.end;
+        }
+        prose.push_str(&text[cursor..]);
+        let whitespace_words = prose
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        let words = if is_unspaced(language) {
+            words::words(&prose).len()
+        } else {
+            whitespace_words
+        };
+        let characters = prose
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+            .count() as f64;
+        let gmx_words = match language {
+            "zh" => Some(characters / 2.8),
+            "ja" => Some(characters / 3.0),
+            "ko" => Some(characters / 3.3),
+            "th" => Some(characters / 6.0),
+            "km" | "lo" | "my" => None,
+            _ => Some(whitespace_words as f64),
+        }
+        .map(|w| (w * 100.0).round() / 100.0);
         Counts {
             bytes: text.len(),
             code_points: text.chars().count(),
             utf16_units: text.encode_utf16().count(),
             graphemes: text.graphemes(true).count(),
-            words: word_count(text, language),
+            words,
+            gmx_words,
+            placeholders: placeholders.len(),
         }
     }
 }
@@ -87,24 +193,52 @@ pub struct TranslationSegment {
     pub utf16_end: usize,
     pub paragraph: usize,
     pub kind: SentenceKind,
+    /// Plain-token rendition: `text` with each protected span as `{n}`.
     pub protected_text: String,
+    /// HTML rendition (`translate="no"` spans).
+    pub html: String,
+    /// XLIFF 2 inline rendition (the content of `<source>`).
+    pub xliff: String,
     pub placeholders: Vec<Placeholder>,
     pub counts: Counts,
     pub in_summary: bool,
+    /// Summary score and rank of the sentence (rank from 1).
+    pub score: f64,
+    pub rank: usize,
     pub prev_id: String,
     pub next_id: String,
     /// Source text between this segment and the next sentence (whitespace).
     pub gap_after: String,
     pub batch: usize,
+    /// xxh3 of the exact text (in-context exact matches).
+    pub exact_hash: String,
+    /// xxh3 of the normalized text: NFC, whitespace folded, placeholders
+    /// reduced to their kind (`{number}`); glossary terms kept.
+    pub normalized_hash: String,
+    /// Id of the first segment with the same normalized hash, when this one
+    /// repeats it (empty for first occurrences).
+    pub repetition_of: String,
+    /// A piece of a sentence split at a clause boundary to fit the engine.
+    pub resegmented: bool,
+    /// Notes for the pipeline, e.g. "oversized:aws".
+    pub flags: Vec<String>,
 }
 
-/// A batch of segment ids that fits the limits.
+/// A batch of segment ids that fits the engine profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Batch {
     pub index: usize,
     pub segment_ids: Vec<String>,
+    /// Code points of the texts sent (the engine's rendition).
     pub code_points: usize,
+    /// UTF-8 bytes of the texts sent.
     pub bytes: usize,
+    /// Estimated JSON request body: texts JSON-escaped, separators and the
+    /// profile's envelope overhead.
+    pub request_bytes: usize,
+    /// Code points the engine counts against its request limit (Azure:
+    /// times the number of target languages).
+    pub billed_code_points: usize,
     pub oversized: bool,
 }
 
@@ -115,6 +249,49 @@ pub struct Package {
     pub leading: String,
     pub segments: Vec<TranslationSegment>,
     pub batches: Vec<Batch>,
+    /// Profile the batches were packed for.
+    pub engine: String,
+    pub engine_targets: Vec<EngineTarget>,
+    /// Renditions of the whole package, by format (`xliff-2.1`, `jsonl`);
+    /// with several targets, XLIFF is keyed `xliff-2.1:<lang>`.
+    pub renditions: BTreeMap<String, String>,
+    pub warnings: Vec<String>,
+}
+
+/// The size of what an engine receives for one segment.
+#[derive(Debug, Clone, Copy, Default)]
+struct Payload {
+    code_points: usize,
+    bytes: usize,
+    json_bytes: usize,
+}
+
+impl Payload {
+    fn of(segment: &TranslationSegment, style: Style) -> Payload {
+        let sent = match style {
+            Style::Plain => &segment.protected_text,
+            Style::Html => &segment.html,
+        };
+        Payload::of_sent(sent)
+    }
+
+    /// The payload of a candidate piece of text (protection and rendition
+    /// only; no counts).
+    fn of_text(text: &str, protector: &Protector, style: Style) -> Payload {
+        let placeholders = protector.find(text);
+        match style {
+            Style::Plain => Payload::of_sent(&protected_text(text, &placeholders)),
+            Style::Html => Payload::of_sent(&render::html(text, &placeholders)),
+        }
+    }
+
+    fn of_sent(sent: &str) -> Payload {
+        Payload {
+            code_points: sent.chars().count(),
+            bytes: sent.len(),
+            json_bytes: serde_json::to_string(sent).map_or(sent.len() + 2, |s| s.len()) + 1,
+        }
+    }
 }
 
 /// Builds the package of a segmented, summarized document.
@@ -125,49 +302,67 @@ pub fn build(
     options: &PackageOptions,
 ) -> Package {
     let sentences = &segmentation.sentences;
+    let language = segmentation.language.as_str();
     let document_id = if options.document_id.is_empty() {
         "doc"
     } else {
         options.document_id.as_str()
     };
-    let mut occurrences: HashMap<(usize, String), usize> = HashMap::new();
+    let profile = options.profile();
+    let multiplier = if profile.per_target {
+        options.target_langs.len().max(1)
+    } else {
+        1
+    };
+    let mut ids = IdMaker {
+        document_id,
+        occurrences: HashMap::new(),
+    };
     let mut segments: Vec<TranslationSegment> = Vec::new();
     for (i, sentence) in sentences.iter().enumerate() {
-        let in_summary = summary.scores.get(i).is_some_and(|s| s.selected);
+        let score = summary.scores.get(i);
+        let in_summary = score.is_some_and(|s| s.selected);
         if options.scope == Scope::Summary && !in_summary && sentence.kind != SentenceKind::Headline
         {
             continue;
         }
         let slice = sentence.text(text);
-        let normalized = normalize(slice);
-        let occurrence = occurrences
-            .entry((sentence.paragraph, normalized.clone()))
-            .or_insert(0);
-        let id = stable_id(document_id, sentence.paragraph, &normalized, *occurrence);
-        *occurrence += 1;
         let gap_end = sentences.get(i + 1).map_or(text.len(), |next| next.start);
-        let placeholders = protect::find(slice);
-        segments.push(TranslationSegment {
-            id,
-            index: i,
-            text: slice.to_string(),
-            start: sentence.start,
-            end: sentence.end,
-            char_start: sentence.char_start,
-            char_end: sentence.char_end,
-            utf16_start: sentence.utf16_start,
-            utf16_end: sentence.utf16_end,
-            paragraph: sentence.paragraph,
-            kind: sentence.kind,
-            protected_text: protect::protected_text(slice, &placeholders),
-            placeholders,
-            counts: Counts::of(slice, &segmentation.language),
-            in_summary,
-            prev_id: String::new(),
-            next_id: String::new(),
-            gap_after: text[sentence.end..gap_end].to_string(),
-            batch: 0,
-        });
+        let mut segment = new_segment(
+            slice,
+            sentence.paragraph,
+            language,
+            &options.protector,
+            &mut ids,
+        );
+        segment.index = i;
+        segment.start = sentence.start;
+        segment.end = sentence.end;
+        segment.char_start = sentence.char_start;
+        segment.char_end = sentence.char_end;
+        segment.utf16_start = sentence.utf16_start;
+        segment.utf16_end = sentence.utf16_end;
+        segment.kind = sentence.kind;
+        segment.in_summary = in_summary;
+        segment.score = score.map_or(0.0, |s| (s.score * 1e6).round() / 1e6);
+        segment.rank = score.map_or(0, |s| s.rank);
+        segment.gap_after = text[sentence.end..gap_end].to_string();
+        if options.allow_resegment && !fits_alone(&profile, multiplier, &segment) {
+            segments.extend(resegment(
+                segment, language, options, &profile, multiplier, &mut ids,
+            ));
+        } else {
+            segments.push(segment);
+        }
+    }
+    let mut first_of: HashMap<String, String> = HashMap::new();
+    for segment in &mut segments {
+        match first_of.get(&segment.normalized_hash) {
+            Some(first) => segment.repetition_of = first.clone(),
+            None => {
+                first_of.insert(segment.normalized_hash.clone(), segment.id.clone());
+            }
+        }
     }
     for i in 0..segments.len() {
         if i > 0 {
@@ -177,11 +372,153 @@ pub fn build(
             segments[i].next_id = segments[i + 1].id.clone();
         }
     }
-    let batches = pack(&mut segments, &options.limits);
-    Package {
+    let batches = pack(&mut segments, &profile, multiplier);
+    let engine_targets: Vec<EngineTarget> = options
+        .target_langs
+        .iter()
+        .map(|lang| EngineTarget {
+            lang: lang.clone(),
+            engine_code: profile.code(lang),
+            supported: profile.supports(lang),
+        })
+        .collect();
+    let mut warnings: Vec<String> = engine_targets
+        .iter()
+        .filter(|t| !t.supported)
+        .map(|t| {
+            format!(
+                "engine {} does not list target language {} ({})",
+                profile.name, t.lang, t.engine_code
+            )
+        })
+        .collect();
+    let oversized = batches.iter().filter(|b| b.oversized).count();
+    if oversized > 0 {
+        warnings.push(format!(
+            "{oversized} segment(s) exceed what one {} request can carry (flagged oversized)",
+            profile.name
+        ));
+    }
+    let mut package = Package {
         leading: text[..sentences.first().map_or(text.len(), |s| s.start)].to_string(),
         segments,
         batches,
+        engine: profile.name.clone(),
+        engine_targets,
+        renditions: BTreeMap::new(),
+        warnings,
+    };
+    for format in &options.formats {
+        match format {
+            Format::Jsonl => {
+                package
+                    .renditions
+                    .insert(Format::Jsonl.as_str().to_string(), jsonl(&package.segments));
+            }
+            Format::Xliff21 => {
+                let info = xliff::DocumentInfo {
+                    document_id,
+                    source_lang: language,
+                    title: &segmentation.title,
+                };
+                if options.target_langs.len() <= 1 {
+                    let target = options.target_langs.first().map(String::as_str);
+                    package.renditions.insert(
+                        Format::Xliff21.as_str().to_string(),
+                        xliff::export(&package, &info, target),
+                    );
+                } else {
+                    for target in &options.target_langs {
+                        package.renditions.insert(
+                            format!("{}:{target}", Format::Xliff21.as_str()),
+                            xliff::export(&package, &info, Some(target)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    package
+}
+
+/// One JSON object per line: `{"id", "text"}` with the plain-token text, for
+/// LLM and file-based pipelines.
+fn jsonl(segments: &[TranslationSegment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        let line = serde_json::json!({"id": segment.id, "text": segment.protected_text});
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+struct IdMaker<'a> {
+    document_id: &'a str,
+    occurrences: HashMap<(usize, String), usize>,
+}
+
+impl IdMaker<'_> {
+    /// A content-derived id: xxh3 of (document id, paragraph, normalized
+    /// text, occurrence), 16 hex digits.
+    fn next(&mut self, paragraph: usize, normalized: &str) -> String {
+        let occurrence = self
+            .occurrences
+            .entry((paragraph, normalized.to_string()))
+            .or_insert(0);
+        let key = format!(
+            "{}\u{0}{paragraph}\u{0}{normalized}\u{0}{occurrence}",
+            self.document_id
+        );
+        *occurrence += 1;
+        hash(&key)
+    }
+}
+
+fn hash(text: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// A segment of `slice` with protection, renditions, counts and hashes;
+/// position fields are left for the caller.
+fn new_segment(
+    slice: &str,
+    paragraph: usize,
+    language: &str,
+    protector: &Protector,
+    ids: &mut IdMaker<'_>,
+) -> TranslationSegment {
+    let placeholders = protector.find(slice);
+    let protected = protected_text(slice, &placeholders);
+    TranslationSegment {
+        id: ids.next(paragraph, &normalize(slice)),
+        index: 0,
+        text: slice.to_string(),
+        start: 0,
+        end: 0,
+        char_start: 0,
+        char_end: 0,
+        utf16_start: 0,
+        utf16_end: 0,
+        paragraph,
+        kind: SentenceKind::Body,
+        html: render::html(slice, &placeholders),
+        xliff: render::xliff_inline(slice, &placeholders, None),
+        counts: Counts::of(slice, language, &placeholders),
+        exact_hash: hash(slice),
+        normalized_hash: hash(&normalize(&kind_reduced(slice, &placeholders))),
+        protected_text: protected,
+        placeholders,
+        in_summary: false,
+        score: 0.0,
+        rank: 0,
+        prev_id: String::new(),
+        next_id: String::new(),
+        gap_after: String::new(),
+        batch: 0,
+        repetition_of: String::new(),
+        resegmented: false,
+        flags: Vec::new(),
     }
 }
 
@@ -191,32 +528,193 @@ fn normalize(text: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A content-derived id: xxh3 of (document id, paragraph, normalized text,
-/// occurrence), 16 hex digits.
-fn stable_id(document_id: &str, paragraph: usize, normalized: &str, occurrence: usize) -> String {
-    let key = format!("{document_id}\u{0}{paragraph}\u{0}{normalized}\u{0}{occurrence}");
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+/// `text` with each placeholder but glossary terms replaced by `{kind}`.
+fn kind_reduced(text: &str, placeholders: &[Placeholder]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for p in placeholders
+        .iter()
+        .filter(|p| p.kind != PlaceholderKind::Term)
+    {
+        out.push_str(&text[cursor..p.start]);
+        out.push('{');
+        out.push_str(p.kind.as_str());
+        out.push('}');
+        cursor = p.end;
+    }
+    out.push_str(&text[cursor..]);
+    out
 }
 
-/// Greedy packing in document order; a segment is never split, and one that
-/// exceeds a limit alone gets a batch of its own, flagged `oversized`.
-fn pack(segments: &mut [TranslationSegment], limits: &BatchLimits) -> Vec<Batch> {
+/// Whether one request of the profile can carry the segment alone.
+fn fits_alone(profile: &EngineProfile, multiplier: usize, segment: &TranslationSegment) -> bool {
+    payload_fits(profile, multiplier, Payload::of(segment, profile.style))
+}
+
+fn payload_fits(profile: &EngineProfile, multiplier: usize, payload: Payload) -> bool {
+    let within = |limit: usize, value: usize| limit == 0 || value <= limit;
+    within(profile.max_item_bytes, payload.bytes)
+        && within(profile.max_item_code_points, payload.code_points)
+        && within(
+            profile.max_request_bytes,
+            profile.request_overhead_bytes + payload.json_bytes,
+        )
+        && within(profile.max_request_text_bytes, payload.bytes)
+        && within(
+            profile.max_request_code_points,
+            payload.code_points * multiplier,
+        )
+}
+
+/// Clause boundaries: after these marks (and the whitespace that follows).
+fn is_clause_mark(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '，' | '；' | '：' | '、' | '،' | '–' | '—' | '၊' | '៖'
+    )
+}
+
+/// Splits an oversized segment at clause boundaries (clause marks; spaces
+/// in Thai, Lao, Khmer and Burmese, which separate clauses there) into the
+/// fewest pieces that fit, never inside a protected span. A piece that
+/// still cannot fit keeps the `oversized` flag through packing.
+fn resegment(
+    segment: TranslationSegment,
+    language: &str,
+    options: &PackageOptions,
+    profile: &EngineProfile,
+    multiplier: usize,
+    ids: &mut IdMaker<'_>,
+) -> Vec<TranslationSegment> {
+    let text = segment.text.as_str();
+    let spaces_split = matches!(language, "th" | "lo" | "km" | "my");
+    let protected = |pos: usize| {
+        segment
+            .placeholders
+            .iter()
+            .any(|p| p.start < pos && pos < p.end)
+    };
+    // Candidate cuts: (end of the piece before, start of the next piece).
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (pos, c) in text.char_indices() {
+        let after = pos + c.len_utf8();
+        let boundary = if is_clause_mark(c) {
+            Some(after)
+        } else if spaces_split && c == ' ' {
+            Some(pos)
+        } else {
+            None
+        };
+        let Some(end) = boundary else { continue };
+        let next = end + text[end..].len() - text[end..].trim_start().len();
+        if next < text.len() && end > 0 && !protected(end) && !protected(next) {
+            cuts.push((end, next));
+        }
+    }
+    let piece_at = |start: usize, end: usize, ids: &mut IdMaker<'_>| {
+        let mut piece = new_segment(
+            &text[start..end],
+            segment.paragraph,
+            language,
+            &options.protector,
+            ids,
+        );
+        piece.index = segment.index;
+        piece.kind = segment.kind;
+        piece.in_summary = segment.in_summary;
+        piece.score = segment.score;
+        piece.rank = segment.rank;
+        piece.resegmented = true;
+        piece
+    };
+    let mut pieces: Vec<TranslationSegment> = Vec::new();
+    let mut start = 0usize;
+    let mut cut_index = 0usize;
+    while start < text.len() {
+        while cut_index < cuts.len() && cuts[cut_index].0 <= start {
+            cut_index += 1;
+        }
+        // The furthest cut that keeps the piece within the profile.
+        let fits = |end: usize| {
+            let payload = Payload::of_text(&text[start..end], &options.protector, profile.style);
+            payload_fits(profile, multiplier, payload)
+        };
+        let mut chosen: Option<usize> = None;
+        for (k, &(end, _)) in cuts.iter().enumerate().skip(cut_index) {
+            if fits(end) {
+                chosen = Some(k);
+            } else {
+                break;
+            }
+        }
+        let whole_rest_fits = fits(text.len());
+        let (end, next) = if whole_rest_fits || cut_index >= cuts.len() {
+            (text.len(), text.len())
+        } else {
+            cuts[chosen.unwrap_or(cut_index)]
+        };
+        let mut piece = piece_at(start, end, ids);
+        piece.gap_after = text[end..next].to_string();
+        pieces.push(piece);
+        start = next;
+    }
+    // Offsets of each piece in the document, from the segment's.
+    let (mut byte, mut chars, mut utf16) = (segment.start, segment.char_start, segment.utf16_start);
+    for piece in &mut pieces {
+        piece.start = byte;
+        piece.char_start = chars;
+        piece.utf16_start = utf16;
+        byte += piece.text.len();
+        chars += piece.counts.code_points;
+        utf16 += piece.counts.utf16_units;
+        piece.end = byte;
+        piece.char_end = chars;
+        piece.utf16_end = utf16;
+        byte += piece.gap_after.len();
+        chars += piece.gap_after.chars().count();
+        utf16 += piece.gap_after.encode_utf16().count();
+    }
+    if let Some(last) = pieces.last_mut() {
+        last.gap_after = segment.gap_after.clone();
+    }
+    pieces
+}
+
+/// Greedy packing in document order; a segment is never split across
+/// batches. A segment that exceeds the profile's preferred size alone gets
+/// a batch of its own; one that no request can carry is flagged oversized.
+fn pack(
+    segments: &mut [TranslationSegment],
+    profile: &EngineProfile,
+    multiplier: usize,
+) -> Vec<Batch> {
     let within = |limit: usize, value: usize| limit == 0 || value <= limit;
     let mut batches: Vec<Batch> = Vec::new();
     let mut current: Option<Batch> = None;
     for segment in segments.iter_mut() {
-        let (chars, bytes) = (segment.counts.code_points, segment.counts.bytes);
-        let alone_fits = within(limits.max_code_points, chars) && within(limits.max_bytes, bytes);
+        let payload = Payload::of(segment, profile.style);
+        let alone_fits = fits_alone(profile, multiplier, segment);
+        if !alone_fits {
+            segment.flags.push(format!("oversized:{}", profile.name));
+        }
         if let Some(batch) = current.as_mut() {
+            let code_points = (batch.code_points + payload.code_points) * multiplier;
             let fits = alone_fits
                 && !batch.oversized
-                && within(limits.max_segments, batch.segment_ids.len() + 1)
-                && within(limits.max_code_points, batch.code_points + chars)
-                && within(limits.max_bytes, batch.bytes + bytes);
+                && within(profile.max_items, batch.segment_ids.len() + 1)
+                && within(profile.max_request_code_points, code_points)
+                && within(profile.target_request_code_points, code_points)
+                && within(profile.max_request_text_bytes, batch.bytes + payload.bytes)
+                && within(
+                    profile.max_request_bytes,
+                    batch.request_bytes + payload.json_bytes,
+                );
             if fits {
                 batch.segment_ids.push(segment.id.clone());
-                batch.code_points += chars;
-                batch.bytes += bytes;
+                batch.code_points += payload.code_points;
+                batch.billed_code_points = batch.code_points * multiplier;
+                batch.bytes += payload.bytes;
+                batch.request_bytes += payload.json_bytes;
                 segment.batch = batch.index;
                 continue;
             }
@@ -227,11 +725,30 @@ fn pack(segments: &mut [TranslationSegment], limits: &BatchLimits) -> Vec<Batch>
         current = Some(Batch {
             index,
             segment_ids: vec![segment.id.clone()],
-            code_points: chars,
-            bytes,
+            code_points: payload.code_points,
+            bytes: payload.bytes,
+            request_bytes: profile.request_overhead_bytes + payload.json_bytes,
+            billed_code_points: payload.code_points * multiplier,
             oversized: !alone_fits,
         });
     }
     batches.extend(current);
     batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_script() {
+        let en = Counts::of("Rice prices rose <b>5%</b> in Hanoi.", "en", &[]);
+        assert_eq!((en.words, en.gmx_words), (6, Some(6.0)));
+        let zh = Counts::of("自然语言处理服务", "zh", &[]);
+        assert_eq!(zh.words, 4);
+        assert_eq!(zh.gmx_words, Some(2.86));
+        let km = Counts::of("ព័ត៌មាន", "km", &[]);
+        assert_eq!(km.gmx_words, None);
+        assert!(km.graphemes < km.code_points);
+    }
 }

@@ -9,3 +9,4 @@ mod pipeline;
 mod properties;
 mod reliability;
 mod support;
+mod translation;
