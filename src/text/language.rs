@@ -7,10 +7,14 @@
 //! "Mr", "Dr"), `number` (before a number: "No", "Jan"), `final` (often ends
 //! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
 //! `starters` (words that begin sentences after an abbreviation: "The"),
-//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`).
+//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`),
+//! `space_model` (`feature weight` lines of the Thai/Lao space model, see
+//! [`crate::text::space_breaks`]).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
+
+use crate::text::space_breaks::SpaceModel;
 
 /// A supported language and how Precis handles it.
 #[derive(Debug, Clone, Copy)]
@@ -225,6 +229,8 @@ pub struct LanguageData {
     pub ordinal_dot: bool,
     /// `;` is a question mark (Greek).
     semicolon_question: bool,
+    /// Scores spaces as sentence boundaries (Thai, Lao); empty elsewhere.
+    pub space_model: SpaceModel,
 }
 
 const COMMON: &str = include_str!("../../data/lang/common.txt");
@@ -237,6 +243,8 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("ms", include_str!("../../data/lang/id.txt")),
     ("vi", include_str!("../../data/lang/vi.txt")),
     ("fil", include_str!("../../data/lang/fil.txt")),
+    ("th", include_str!("../../data/lang/th.txt")),
+    ("lo", include_str!("../../data/lang/lo.txt")),
 ];
 
 impl LanguageData {
@@ -279,6 +287,10 @@ impl LanguageData {
                 }
                 if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                     section = name;
+                    continue;
+                }
+                if section == "space_model" {
+                    data.space_model.add_line(line);
                     continue;
                 }
                 let entry = line.trim_end_matches('.');

@@ -47,6 +47,8 @@ pub enum BoundaryRule {
     Paragraph,
     /// A line break in one-sentence-per-line mode.
     LineBreak,
+    /// A space the Thai/Lao space model scored as a sentence boundary.
+    SpaceModel,
     /// The end of the text.
     EndOfText,
 }
@@ -62,6 +64,7 @@ impl BoundaryRule {
             BoundaryRule::ListItem => "list_item",
             BoundaryRule::Paragraph => "paragraph",
             BoundaryRule::LineBreak => "line_break",
+            BoundaryRule::SpaceModel => "space_model",
             BoundaryRule::EndOfText => "end_of_text",
         }
     }
@@ -122,6 +125,23 @@ impl Splitter<'_> {
                 pos = run_end;
                 continue;
             }
+            if is_horizontal_space(ch) && !self.data.space_model.is_empty() {
+                let run_end = self.horizontal_space_run_end(pos);
+                if run_end < len
+                    && !matches!(self.char_at(run_end), '\n' | '\r')
+                    && !self.text[sentence_start..pos].trim_start().is_empty()
+                    && self
+                        .data
+                        .space_model
+                        .score(self.text, sentence_start, pos, run_end)
+                        > 0.0
+                {
+                    cuts.push((pos, BoundaryRule::SpaceModel));
+                    sentence_start = run_end;
+                }
+                pos = run_end;
+                continue;
+            }
             if self.data.is_terminator(ch) || ch == '…' {
                 let end = self.extend_over_closers(pos + ch_len);
                 if let Some(rule) = self.terminator_decision(sentence_start, pos, ch, end) {
@@ -145,6 +165,18 @@ impl Splitter<'_> {
         while pos < self.text.len() {
             let ch = self.char_at(pos);
             if !ch.is_whitespace() {
+                break;
+            }
+            pos += ch.len_utf8();
+        }
+        pos
+    }
+
+    /// End of the run of spaces and tabs starting at `pos`.
+    fn horizontal_space_run_end(&self, mut pos: usize) -> usize {
+        while pos < self.text.len() {
+            let ch = self.char_at(pos);
+            if !is_horizontal_space(ch) {
                 break;
             }
             pos += ch.len_utf8();
@@ -263,7 +295,10 @@ impl Splitter<'_> {
         }
         if word.chars().all(|c| c.is_ascii_digit()) {
             // A list number at the start of a line: "1. The first point".
-            if self.text[sentence_start..pos].trim() == word && self.at_line_start(pos - word.len())
+            let word_start = pos - word.len();
+            if word_start >= sentence_start
+                && self.text[sentence_start..word_start].trim_start().is_empty()
+                && self.at_line_start(word_start)
             {
                 return true;
             }
@@ -275,10 +310,14 @@ impl Splitter<'_> {
         false
     }
 
+    /// Whether only spaces stand between the previous line break (or the
+    /// start of the text) and `pos`. Scans back over whitespace only.
     fn at_line_start(&self, pos: usize) -> bool {
-        let before = &self.text[..pos];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        before[line_start..].trim().is_empty()
+        self.text[..pos]
+            .chars()
+            .rev()
+            .find(|c| !is_horizontal_space(*c))
+            .is_none_or(|c| c == '\n' || c == '\r')
     }
 
     /// The word ending just before `pos` (after the last whitespace or
@@ -314,7 +353,7 @@ impl Splitter<'_> {
         pos: usize,
         run_end: usize,
     ) -> Option<BoundaryRule> {
-        let fragment = self.text[sentence_start..pos].trim();
+        let fragment = self.fragment_window(sentence_start, pos).trim();
         if fragment.is_empty() {
             return None;
         }
@@ -366,6 +405,18 @@ impl Splitter<'_> {
         Some(BoundaryRule::Paragraph)
     }
 
+    /// The sentence so far, `text[sentence_start..pos]`, cut to its last
+    /// [`FRAGMENT_WINDOW`] bytes: heading and prose decisions only need the
+    /// shape of the recent text, and a bounded window keeps a long run of
+    /// lines without a boundary linear.
+    fn fragment_window(&self, sentence_start: usize, pos: usize) -> &str {
+        let mut start = sentence_start.max(pos.saturating_sub(FRAGMENT_WINDOW));
+        while !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        &self.text[start..pos]
+    }
+
     /// Whether the line starting at `start` has at most three words and is
     /// followed by a blank line or the end of the text.
     fn is_lone_short_line(&self, start: usize) -> bool {
@@ -401,6 +452,14 @@ impl Splitter<'_> {
         }
         spans
     }
+}
+
+/// How much of the sentence so far a line-break decision looks at (bytes).
+const FRAGMENT_WINDOW: usize = 1024;
+
+/// Whitespace inside a line.
+fn is_horizontal_space(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 fn ends_sentence_punct(c: char) -> bool {
