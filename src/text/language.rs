@@ -7,7 +7,8 @@
 //! "Mr", "Dr"), `number` (before a number: "No", "Jan"), `final` (often ends
 //! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
 //! `starters` (words that begin sentences after an abbreviation: "The"),
-//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`),
+//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`,
+//! `colon_terminator`),
 //! `space_model` (`feature weight` lines of the Thai/Lao space model, see
 //! [`crate::text::space_breaks`]).
 
@@ -229,6 +230,8 @@ pub struct LanguageData {
     pub ordinal_dot: bool,
     /// `;` is a question mark (Greek).
     semicolon_question: bool,
+    /// `:` is a full stop (Armenian typed on Latin keyboards).
+    colon_terminator: bool,
     /// Scores spaces as sentence boundaries (Thai, Lao); empty elsewhere.
     pub space_model: SpaceModel,
 }
@@ -245,6 +248,7 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("fil", include_str!("../../data/lang/fil.txt")),
     ("th", include_str!("../../data/lang/th.txt")),
     ("lo", include_str!("../../data/lang/lo.txt")),
+    ("hy", include_str!("../../data/lang/hy.txt")),
 ];
 
 impl LanguageData {
@@ -317,6 +321,7 @@ impl LanguageData {
                         data.months.insert(lower);
                     }
                     "options" if entry == "ordinal_dot" => data.ordinal_dot = true,
+                    "options" if entry == "colon_terminator" => data.colon_terminator = true,
                     _ => {}
                 }
             }
@@ -331,6 +336,7 @@ impl LanguageData {
             '.' | '!' | '?' | '‼' | '⁇' | '⁈' | '⁉' | '．' | '！' | '？'
         ) || self.is_script_terminator(c)
             || (self.semicolon_question && c == ';')
+            || (self.colon_terminator && c == ':')
     }
 
     /// Terminators that end a sentence with or without a following space:

@@ -111,19 +111,57 @@ impl Splitter<'_> {
         let mut sentence_start = 0usize;
         let mut pos = 0usize;
         let len = self.text.len();
+        // Where the next sentence's first character is: a list marker there
+        // ("1.", "2.)", "b)") is part of the sentence, not a boundary.
+        let mut marker_check_at = self.whitespace_run_end(0);
+        // The label the next list item would carry ("2" after "1."), which
+        // starts a new sentence even inside a line: "1) One 2) Two".
+        let mut next_list_label: Option<String> = None;
+        // Start of an open CJK title bracket (《》〈〉): terminators inside a
+        // title ("《摔跤吧！爸爸》") do not end the sentence.
+        let mut title_open_at: Option<usize> = None;
         while pos < len {
             let ch = self.char_at(pos);
             let ch_len = ch.len_utf8();
+            if pos == marker_check_at {
+                match list_marker(&self.text[pos..]) {
+                    Some((label, marker_len)) => {
+                        next_list_label = successor_label(&label);
+                        pos += marker_len;
+                        continue;
+                    }
+                    None => next_list_label = None,
+                }
+            }
             if ch == '\n' || ch == '\r' {
                 let run_end = self.whitespace_run_end(pos);
+                title_open_at = None;
                 if run_end < len
                     && let Some(rule) = self.line_break_decision(sentence_start, pos, run_end)
                 {
                     cuts.push((pos, rule));
                     sentence_start = run_end;
+                    marker_check_at = run_end;
                 }
                 pos = run_end;
                 continue;
+            }
+            if is_horizontal_space(ch)
+                && let Some(label) = &next_list_label
+            {
+                let run_end = self.horizontal_space_run_end(pos);
+                if starts_list_item_labelled(&self.text[run_end..], label) {
+                    cuts.push((pos, BoundaryRule::ListItem));
+                    sentence_start = run_end;
+                    marker_check_at = run_end;
+                    pos = run_end;
+                    continue;
+                }
+            }
+            if matches!(ch, '《' | '〈') {
+                title_open_at = Some(pos);
+            } else if matches!(ch, '》' | '〉') {
+                title_open_at = None;
             }
             if is_horizontal_space(ch) && !self.data.space_model.is_empty() {
                 let run_end = self.horizontal_space_run_end(pos);
@@ -138,15 +176,33 @@ impl Splitter<'_> {
                 {
                     cuts.push((pos, BoundaryRule::SpaceModel));
                     sentence_start = run_end;
+                    marker_check_at = run_end;
                 }
                 pos = run_end;
                 continue;
             }
             if self.data.is_terminator(ch) || ch == '…' {
-                let end = self.extend_over_closers(pos + ch_len);
-                if let Some(rule) = self.terminator_decision(sentence_start, pos, ch, end) {
+                if title_open_at.is_some_and(|open| pos - open <= MAX_TITLE_BYTES) {
+                    pos += ch_len;
+                    continue;
+                }
+                let (dots, after_dots) = if ch == '.' {
+                    self.spaced_dots(pos)
+                } else {
+                    (1, pos + ch_len)
+                };
+                let end = self.extend_over_closers(after_dots);
+                let decision = match dots {
+                    // ". . ." marks an omission inside a sentence.
+                    3 => None,
+                    // ". . . ." is an omission and a full stop.
+                    4.. => self.ellipsis_decision(end),
+                    _ => self.terminator_decision(sentence_start, pos, ch, end),
+                };
+                if let Some(rule) = decision {
                     cuts.push((end, rule));
                     sentence_start = end;
+                    marker_check_at = self.whitespace_run_end(end);
                 }
                 pos = end;
                 continue;
@@ -172,6 +228,33 @@ impl Splitter<'_> {
         pos
     }
 
+    /// Counts a spaced ellipsis ". . ." starting with the full stop at `pos`
+    /// (single spaces between the dots; a space before the first dot is
+    /// outside). Returns the number of dots and the end of the last one;
+    /// `(1, pos + 1)` for a lone full stop or unspaced dots.
+    fn spaced_dots(&self, pos: usize) -> (usize, usize) {
+        let bytes = self.bytes;
+        let mut dots = 1usize;
+        let mut end = pos + 1;
+        while end + 1 < bytes.len() && bytes[end] == b' ' && bytes[end + 1] == b'.' {
+            dots += 1;
+            end += 2;
+        }
+        if dots == 1 { (1, pos + 1) } else { (dots, end) }
+    }
+
+    /// A boundary after an ellipsis ending at `end` when a capitalised word
+    /// or an opening bracket follows.
+    fn ellipsis_decision(&self, end: usize) -> Option<BoundaryRule> {
+        if end >= self.text.len() || !self.char_at(end).is_whitespace() {
+            return None;
+        }
+        let next_start = self.whitespace_run_end(end);
+        let next_first = self.text[next_start..].chars().next()?;
+        let word_first = self.word_at(next_start).chars().next().unwrap_or(' ');
+        (word_first.is_uppercase() || is_opening_punct(next_first)).then_some(BoundaryRule::Ellipsis)
+    }
+
     /// End of the run of spaces and tabs starting at `pos`.
     fn horizontal_space_run_end(&self, mut pos: usize) -> usize {
         while pos < self.text.len() {
@@ -190,8 +273,10 @@ impl Splitter<'_> {
             let ch = self.char_at(pos);
             if self.data.is_terminator(ch) || ch == '…' || is_closing_punct(ch) || ch == '"' {
                 pos += ch.len_utf8();
-            } else if ch == '\'' && self.quote_closes(pos) {
-                pos += 1;
+            } else if matches!(ch, '\'' | '“' | '‘' | '«' | '„') && self.quote_closes(pos) {
+                // German and other styles close quotes with “ ‘ « after the
+                // terminator: „Und auch keine Lust.“ Wir ...
+                pos += ch.len_utf8();
             } else {
                 break;
             }
@@ -202,7 +287,8 @@ impl Splitter<'_> {
     /// An apostrophe after a terminator closes a quote when whitespace or the
     /// end of text follows it.
     fn quote_closes(&self, pos: usize) -> bool {
-        self.text[pos + 1..]
+        let after = pos + self.char_at(pos).len_utf8();
+        self.text[after..]
             .chars()
             .next()
             .is_none_or(|c| c.is_whitespace() || is_closing_punct(c))
@@ -226,7 +312,8 @@ impl Splitter<'_> {
         // context (CJK text after an ASCII full stop) follows.
         let next_ch = self.char_at(end);
         if !next_ch.is_whitespace() {
-            return if is_cjk(next_ch) && ch != '.' {
+            // "３．２９", "3.5": a full stop between digits is a decimal point.
+            return if is_cjk(next_ch) && ch != '.' && !next_ch.is_numeric() {
                 Some(BoundaryRule::Terminator)
             } else {
                 None
@@ -241,8 +328,20 @@ impl Splitter<'_> {
         if next_first.is_lowercase() {
             return None; // "Mr. smith", "etc. and", "'Why?' she asked"
         }
+        if self.dash_then_lowercase(next_start) {
+            return None; // "Why? — he asked." (dialogue attribution after a dash)
+        }
         let is_ellipsis = ch == '…' || (ch == '.' && self.text[..pos].ends_with(".."));
         if is_ellipsis {
+            // "[...]" and "(...)" mark an omission inside a quotation.
+            let dots_start = if ch == '…' {
+                pos
+            } else {
+                self.text[..pos].trim_end_matches('.').len()
+            };
+            if self.text[..dots_start].ends_with(['[', '(']) {
+                return None;
+            }
             return if next_first.is_uppercase() || is_opening_punct(next_first) {
                 Some(BoundaryRule::Ellipsis)
             } else {
@@ -256,7 +355,26 @@ impl Splitter<'_> {
         if self.is_abbreviation_blocking(word, next_word, sentence_start, pos) {
             return None;
         }
+        // Spaced abbreviations of single letters: "z. B.", "s. r. o.", "d. h.".
+        if word.chars().count() == 1
+            && word.chars().all(char::is_alphabetic)
+            && next_word.chars().count() == 1
+            && self.text[next_start..].starts_with(next_word)
+            && self.text[next_start + next_word.len()..].starts_with('.')
+        {
+            return None;
+        }
         Some(BoundaryRule::Terminator)
+    }
+
+    /// Whether the text at `pos` is a dash, whitespace and a lowercase word.
+    fn dash_then_lowercase(&self, pos: usize) -> bool {
+        let rest = &self.text[pos..];
+        let Some(after_dash) = rest.strip_prefix(['—', '–', '-']) else {
+            return false;
+        };
+        let word = after_dash.trim_start();
+        word.len() < after_dash.len() && word.chars().next().is_some_and(char::is_lowercase)
     }
 
     /// Whether a full stop after `word` is part of an abbreviation, an initial,
@@ -452,6 +570,53 @@ impl Splitter<'_> {
         }
         spans
     }
+}
+
+/// How far (bytes) after an opening title bracket terminators are ignored.
+const MAX_TITLE_BYTES: usize = 200;
+
+/// A list marker at the start of `rest`: optional bullet, a label (1-3
+/// digits or one lowercase ASCII letter) and `.`, `.)` or `)`, then
+/// whitespace. Returns the label and the marker's length (through the
+/// punctuation).
+fn list_marker(rest: &str) -> Option<(String, usize)> {
+    let body = rest.trim_start_matches(['•', '⁃', '▪', '●', '·', '*', '-', ' ']);
+    let skipped = rest.len() - body.len();
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let label_len = match digits {
+        1..=3 => digits,
+        0 if body.as_bytes().first().is_some_and(u8::is_ascii_lowercase) => 1,
+        _ => return None,
+    };
+    if skipped > 0 && label_len == 1 && digits == 0 {
+        return None; // "- a. ..." is too ambiguous
+    }
+    let after = &body[label_len..];
+    let punct = if after.starts_with(".)") {
+        2
+    } else if after.starts_with(['.', ')']) {
+        1
+    } else {
+        return None;
+    };
+    if !after[punct..].starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some((body[..label_len].to_string(), skipped + label_len + punct))
+}
+
+/// The label after `label`: "1" -> "2", "b" -> "c".
+fn successor_label(label: &str) -> Option<String> {
+    if let Ok(number) = label.parse::<u32>() {
+        return Some((number + 1).to_string());
+    }
+    let letter = *label.as_bytes().first()?;
+    (letter.is_ascii_lowercase() && letter < b'z').then(|| char::from(letter + 1).to_string())
+}
+
+/// Whether `rest` starts with the list marker carrying `label`.
+fn starts_list_item_labelled(rest: &str, label: &str) -> bool {
+    list_marker(rest).is_some_and(|(found, _)| found == label)
 }
 
 /// How much of the sentence so far a line-break decision looks at (bytes).
