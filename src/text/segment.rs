@@ -326,12 +326,36 @@ impl Splitter<'_> {
         let next_word = self.word_at(next_start);
         let next_first = next_word.chars().next().unwrap_or(' ');
         if next_first.is_lowercase() {
-            return None; // "Mr. smith", "etc. and", "'Why?' she asked"
+            // "Mr. smith", "etc. and", "'Why?' she asked" continue. A bare
+            // "?" or "!" before a lowercase word ends a sentence in informal
+            // text ("as i do ? i dont know"); so does a full stop after an
+            // ordinary lowercase word ("maime animals. i am serious").
+            let bare = self.text[pos..end]
+                .chars()
+                .all(|c| self.data.is_terminator(c));
+            let ends = match ch {
+                // "Yahoo! in the accounting department": a name, not an end.
+                '?' | '!' => {
+                    bare && !self
+                        .word_before(sentence_start, pos)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                }
+                '.' if bare && !self.text[..pos].ends_with('.') => {
+                    let word = self.word_before(sentence_start, pos);
+                    self.is_plain_lowercase_word(word) && self.is_plain_lowercase_word(next_word)
+                }
+                _ => false,
+            };
+            return ends.then_some(BoundaryRule::Terminator);
         }
         if self.dash_then_lowercase(next_start) {
             return None; // "Why? — he asked." (dialogue attribution after a dash)
         }
-        let is_ellipsis = ch == '…' || (ch == '.' && self.text[..pos].ends_with(".."));
+        let is_ellipsis = ch == '…'
+            || (ch == '.'
+                && (self.text[..pos].ends_with("..") || self.text[pos..end].starts_with("...")));
         if is_ellipsis {
             // "[...]" and "(...)" mark an omission inside a quotation.
             let dots_start = if ch == '…' {
@@ -365,6 +389,15 @@ impl Splitter<'_> {
             return None;
         }
         Some(BoundaryRule::Terminator)
+    }
+
+    /// A lowercase word of four or more letters that is no abbreviation:
+    /// a full stop after it is not part of an abbreviation.
+    fn is_plain_lowercase_word(&self, word: &str) -> bool {
+        word.chars().count() >= 4
+            && word.chars().all(|c| c.is_lowercase() || c == '\'' || c == '’')
+            && !self.data.is_abbreviation(word)
+            && !self.extra_abbreviations.iter().any(|a| a == word)
     }
 
     /// Whether the text at `pos` is a dash, whitespace and a lowercase word.
@@ -494,6 +527,23 @@ impl Splitter<'_> {
         // complete even when a lowercase word follows.
         if blank_line && (is_closing_punct(last) || self.is_lone_short_line(run_end)) {
             return Some(BoundaryRule::Paragraph);
+        }
+        // A line that ends with a terminator after an ordinary word ends its
+        // sentence even when the next line starts in lowercase or with a URL.
+        if matches!(last, '.' | '!' | '?') && !self.text[..pos].trim_end().ends_with("..") {
+            let before = fragment[..fragment.len() - 1].trim_end_matches(['.', '!', '?']);
+            let word = before
+                .rsplit(|c: char| c.is_whitespace() || is_opening_punct(c) || c == '"')
+                .next()
+                .unwrap_or("");
+            let lower = word.to_lowercase();
+            let abbreviation = self.data.is_abbreviation(&lower)
+                || self.extra_abbreviations.contains(&lower)
+                || word.chars().count() == 1
+                || word.contains('.');
+            if !abbreviation {
+                return Some(BoundaryRule::Paragraph);
+            }
         }
         if next_first.is_lowercase() {
             return None; // the sentence continues on the next line
