@@ -252,7 +252,8 @@ impl Splitter<'_> {
         let next_start = self.whitespace_run_end(end);
         let next_first = self.text[next_start..].chars().next()?;
         let word_first = self.word_at(next_start).chars().next().unwrap_or(' ');
-        (word_first.is_uppercase() || is_opening_punct(next_first)).then_some(BoundaryRule::Ellipsis)
+        (word_first.is_uppercase() || is_opening_punct(next_first))
+            .then_some(BoundaryRule::Ellipsis)
     }
 
     /// End of the run of spaces and tabs starting at `pos`.
@@ -395,7 +396,9 @@ impl Splitter<'_> {
     /// a full stop after it is not part of an abbreviation.
     fn is_plain_lowercase_word(&self, word: &str) -> bool {
         word.chars().count() >= 4
-            && word.chars().all(|c| c.is_lowercase() || c == '\'' || c == '’')
+            && word
+                .chars()
+                .all(|c| c.is_lowercase() || c == '\'' || c == '’')
             && !self.data.is_abbreviation(word)
             && !self.extra_abbreviations.iter().any(|a| a == word)
     }
@@ -448,7 +451,9 @@ impl Splitter<'_> {
             // A list number at the start of a line: "1. The first point".
             let word_start = pos - word.len();
             if word_start >= sentence_start
-                && self.text[sentence_start..word_start].trim_start().is_empty()
+                && self.text[sentence_start..word_start]
+                    .trim_start()
+                    .is_empty()
                 && self.at_line_start(word_start)
             {
                 return true;
@@ -674,7 +679,11 @@ const FRAGMENT_WINDOW: usize = 1024;
 
 /// Whitespace inside a line.
 fn is_horizontal_space(c: char) -> bool {
-    c.is_whitespace() && !matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    c.is_whitespace()
+        && !matches!(
+            c,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 fn ends_sentence_punct(c: char) -> bool {
@@ -902,5 +911,91 @@ mod tests {
             ..SegmentOptions::default()
         };
         assert_eq!(split(text, data, &options).len(), 1);
+    }
+
+    #[test]
+    fn inline_and_bulleted_list_items_split_before_the_next_label() {
+        assert_eq!(
+            sentences("1) Buy rice 2) Cook it 3) Eat", "en"),
+            vec!["1) Buy rice", "2) Cook it", "3) Eat"]
+        );
+        assert_eq!(
+            sentences("• 4. Trade grew • 5. Energy deals followed", "en"),
+            vec!["• 4. Trade grew", "• 5. Energy deals followed"]
+        );
+        assert_eq!(
+            sentences("a. Rice b. Beans", "en"),
+            vec!["a. Rice", "b. Beans"]
+        );
+    }
+
+    #[test]
+    fn spaced_ellipses_and_bracketed_omissions() {
+        // Three spaced dots: an omission inside the sentence.
+        assert_eq!(sentences("He paused . . . Then he left.", "en").len(), 1);
+        // Four: an omission and a full stop.
+        assert_eq!(
+            sentences("The talks ended . . . . Nobody spoke.", "en"),
+            vec!["The talks ended . . . .", "Nobody spoke."]
+        );
+        assert_eq!(
+            sentences("\"Trade [...] grew [...]\" (Lee 12).", "en").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn german_closing_quote_and_spaced_abbreviation() {
+        assert_eq!(
+            sentences(
+                "Er sagte: „Wir kommen.“ Dann ging er. Es gibt z. B. Brot.",
+                "de"
+            ),
+            vec![
+                "Er sagte: „Wir kommen.“",
+                "Dann ging er.",
+                "Es gibt z. B. Brot."
+            ]
+        );
+    }
+
+    #[test]
+    fn fullwidth_decimals_and_title_brackets_do_not_split() {
+        assert_eq!(
+            sentences("税率は３．５％です。来年も続く。", "ja"),
+            vec!["税率は３．５％です。", "来年も続く。"]
+        );
+        assert_eq!(
+            sentences("我看了《你好！李焕英》这部电影。很好看。", "zh"),
+            vec!["我看了《你好！李焕英》这部电影。", "很好看。"]
+        );
+    }
+
+    #[test]
+    fn informal_text_splits_at_bare_question_marks_and_line_ends() {
+        assert_eq!(
+            sentences("is it open ? i need bread", "en"),
+            vec!["is it open ?", "i need bread"]
+        );
+        assert_eq!(
+            sentences("See the pictures.\nwww.example.org", "en"),
+            vec!["See the pictures.", "www.example.org"]
+        );
+        // A capitalised name before "!" is not an end: "Yahoo! in".
+        assert_eq!(sentences("She works at Yahoo! in sales.", "en").len(), 1);
+    }
+
+    #[test]
+    fn thai_spaces_split_only_where_the_model_scores_a_boundary() {
+        let text = "รัฐบาลประกาศแผนพัฒนาเศรษฐกิจดิจิทัลฉบับใหม่เมื่อวานนี้ที่กรุงเทพมหานคร และจะเริ่มดำเนินการในปีหน้า นักวิเคราะห์หลายคนเห็นว่าแผนนี้จะช่วยผู้ประกอบการรายย่อยได้มาก ส่วนภาคเอกชนก็พร้อมให้ความร่วมมือกับรัฐบาลอย่างเต็มที่";
+        let got = sentences(text, "th");
+        // The space before "และ" ("and") continues the sentence; the one
+        // after a long clause, before a new subject, ends it.
+        assert!(got.len() >= 2, "{got:?}");
+        assert!(got[0].ends_with("ในปีหน้า"), "{got:?}");
+        assert!(got.iter().all(|s| !s.starts_with("และ")), "{got:?}");
+        let data = LanguageData::for_language("th");
+        let spans = split(text, data, &SegmentOptions::default());
+        assert_eq!(spans[0].rule, BoundaryRule::SpaceModel);
     }
 }

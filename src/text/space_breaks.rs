@@ -162,7 +162,12 @@ mod tests {
     #[test]
     fn score_sums_the_weights_of_the_features_present() {
         let mut model = SpaceModel::default();
-        for line in ["bias 1.0", "next=และ -3.0", "prev=แล้ว 2.5", "before_len<10 -0.5"] {
+        for line in [
+            "bias 1.0",
+            "next=และ -3.0",
+            "prev=แล้ว 2.5",
+            "before_len<10 -0.5",
+        ] {
             model.add_line(line);
         }
         let text = "ฉันกินข้าวแล้ว และไปโรงเรียน";
