@@ -4,7 +4,7 @@
 //! The word lists live in `data/lang/*.txt`, compiled in with `include_str!`,
 //! so adding an abbreviation never touches code. Format: `[section]` headers,
 //! one entry per line, `#` comments. Sections: `title` (never sentence-final:
-//! "Mr", "Dr"), `number` (before a number: "No", "Jan"), `final` (often ends
+//! "Mr", "Dr"), `number` (abbreviations only before a number: "No", "Jan"), `final` (often ends
 //! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
 //! `starters` (words that begin sentences after an abbreviation: "The"),
 //! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`,
@@ -249,6 +249,10 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("th", include_str!("../../data/lang/th.txt")),
     ("lo", include_str!("../../data/lang/lo.txt")),
     ("hy", include_str!("../../data/lang/hy.txt")),
+    ("da", include_str!("../../data/lang/da.txt")),
+    ("bg", include_str!("../../data/lang/bg.txt")),
+    ("sk", include_str!("../../data/lang/sk.txt")),
+    ("ar", include_str!("../../data/lang/ar.txt")),
 ];
 
 impl LanguageData {
@@ -303,9 +307,10 @@ impl LanguageData {
                     "title" => {
                         data.titles.insert(lower);
                     }
+                    // Only before a number ("No. 5", "Jan. 14"); elsewhere the
+                    // dot after them is an ordinary full stop ("No. Not really.").
                     "number" => {
-                        data.number.insert(lower.clone());
-                        data.general.insert(lower);
+                        data.number.insert(lower);
                     }
                     "final" => {
                         data.final_.insert(lower.clone());

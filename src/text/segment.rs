@@ -191,7 +191,7 @@ impl Splitter<'_> {
                 } else {
                     (1, pos + ch_len)
                 };
-                let end = self.extend_over_closers(after_dots);
+                let end = self.extend_over_references(self.extend_over_closers(after_dots));
                 let decision = match dots {
                     // ". . ." marks an omission inside a sentence.
                     3 => None,
@@ -228,6 +228,37 @@ impl Splitter<'_> {
         pos
     }
 
+    /// Moves a sentence end over a following bracketed reference or
+    /// omission, which belongs to the sentence before it: "in 1805. [19]",
+    /// "for all! [...]", "Bell. […]".
+    fn extend_over_references(&self, end: usize) -> usize {
+        let next = self.horizontal_space_run_end(end);
+        let rest = &self.text[next..];
+        let Some(inner) = rest.strip_prefix('[') else {
+            return end;
+        };
+        let Some(close) = inner.find(']') else {
+            return end;
+        };
+        let reference = &inner[..close];
+        let is_reference = close <= 24
+            && !reference.is_empty()
+            && reference
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' ' | '.' | '…'));
+        let after = next + 1 + close + 1;
+        if is_reference
+            && self.text[after..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+        {
+            after
+        } else {
+            end
+        }
+    }
+
     /// Counts a spaced ellipsis ". . ." starting with the full stop at `pos`
     /// (single spaces between the dots; a space before the first dot is
     /// outside). Returns the number of dots and the end of the last one;
@@ -240,7 +271,12 @@ impl Splitter<'_> {
             dots += 1;
             end += 2;
         }
-        if dots == 1 { (1, pos + 1) } else { (dots, end) }
+        // ". ..." is a full stop and a separate ellipsis, not a spaced one.
+        if dots < 3 || bytes.get(end) == Some(&b'.') {
+            (1, pos + 1)
+        } else {
+            (dots, end)
+        }
     }
 
     /// A boundary after an ellipsis ending at `end` when a capitalised word
@@ -314,7 +350,10 @@ impl Splitter<'_> {
         let next_ch = self.char_at(end);
         if !next_ch.is_whitespace() {
             // "３．２９", "3.5": a full stop between digits is a decimal point.
-            return if is_cjk(next_ch) && ch != '.' && !next_ch.is_numeric() {
+            // "ロビー?2008年": an ASCII ? or ! inside CJK text needs no space.
+            let cjk_before = self.text[..pos].chars().next_back().is_some_and(is_cjk);
+            let cjk_after = is_cjk(next_ch) || (cjk_before && next_ch.is_ascii_digit());
+            return if cjk_after && ch != '.' && (!next_ch.is_numeric() || matches!(ch, '?' | '!')) {
                 Some(BoundaryRule::Terminator)
             } else {
                 None
@@ -343,13 +382,18 @@ impl Splitter<'_> {
                         .next()
                         .is_some_and(char::is_uppercase)
                 }
-                '.' if bare && !self.text[..pos].ends_with('.') => {
+                '.' if bare && end == pos + 1 && !self.text[..pos].ends_with('.') => {
                     let word = self.word_before(sentence_start, pos);
                     self.is_plain_lowercase_word(word) && self.is_plain_lowercase_word(next_word)
                 }
                 _ => false,
             };
             return ends.then_some(BoundaryRule::Terminator);
+        }
+        // "raak. ...en toen": a sentence may open with an ellipsis.
+        if self.text[next_start..].starts_with("...") || self.text[next_start..].starts_with('…')
+        {
+            return Some(BoundaryRule::Terminator);
         }
         if self.dash_then_lowercase(next_start) {
             return None; // "Why? — he asked." (dialogue attribution after a dash)
@@ -447,6 +491,16 @@ impl Splitter<'_> {
         if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
             return !next_starts_sentence;
         }
+        // Roman ordinals in languages that write ordinals with a dot: "XII. pluk".
+        if self.data.ordinal_dot
+            && word.len() <= 5
+            && word
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+            && !next_starts_sentence
+        {
+            return true;
+        }
         if word.chars().all(|c| c.is_ascii_digit()) {
             // A list number at the start of a line: "1. The first point".
             let word_start = pos - word.len();
@@ -459,7 +513,14 @@ impl Splitter<'_> {
                 return true;
             }
             // Ordinals in languages that write them with a dot ("3. Oktober").
-            if self.data.ordinal_dot && word.len() <= 2 && self.data.is_month(next_word) {
+            // German nouns are capitalised, so "im 6. Stock", "aus dem 18.
+            // Jahrhundert" read as ordinals unless a sentence starter follows.
+            if self.data.ordinal_dot
+                && word.len() <= 3
+                && (self.data.is_month(next_word)
+                    || (next_word.chars().next().is_some_and(char::is_uppercase)
+                        && !next_starts_sentence))
+            {
                 return true;
             }
         }
@@ -557,6 +618,16 @@ impl Splitter<'_> {
         // boundary (e.g. "Mr.") continues.
         if self.data.is_terminator(last) && last != '.' {
             return Some(BoundaryRule::Paragraph);
+        }
+        // A line broken off with a dash (interrupted speech, "was —") before
+        // a line of running text; a dash before one or two words
+        // ("Bangalore –\nIndia.") joins them.
+        if matches!(last, '—' | '–') {
+            let rest = &self.text[run_end..];
+            let next_line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            if next_line.split_whitespace().nth(2).is_some() {
+                return Some(BoundaryRule::Paragraph);
+            }
         }
         let shape = LineShape::of(fragment);
         if shape.is_heading_like() {
