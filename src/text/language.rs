@@ -8,7 +8,7 @@
 //! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
 //! `starters` (words that begin sentences after an abbreviation: "The"),
 //! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`,
-//! `colon_terminator`),
+//! `colon_terminator`, `lowercase_starts`),
 //! `space_model` (`feature weight` lines of the Thai/Lao space model, see
 //! [`crate::text::space_breaks`]).
 
@@ -232,6 +232,9 @@ pub struct LanguageData {
     semicolon_question: bool,
     /// `:` is a full stop (Armenian typed on Latin keyboards).
     colon_terminator: bool,
+    /// A full stop after an ordinary lowercase word ends a sentence even
+    /// before a lowercase word (informal English: "maime animals. i am").
+    pub lowercase_starts: bool,
     /// Scores spaces as sentence boundaries (Thai, Lao); empty elsewhere.
     pub space_model: SpaceModel,
 }
@@ -278,7 +281,13 @@ impl LanguageData {
                 data
             });
         }
-        GENERIC.get_or_init(|| LanguageData::parse("und", &[COMMON, LANGUAGE_FILES[0].1]))
+        GENERIC.get_or_init(|| {
+            // Other languages borrow English abbreviations (often quoted in
+            // any text) but not English-only options.
+            let mut data = LanguageData::parse("und", &[COMMON, LANGUAGE_FILES[0].1]);
+            data.lowercase_starts = false;
+            data
+        })
     }
 
     fn parse(code: &str, files: &[&str]) -> LanguageData {
@@ -327,6 +336,7 @@ impl LanguageData {
                     }
                     "options" if entry == "ordinal_dot" => data.ordinal_dot = true,
                     "options" if entry == "colon_terminator" => data.colon_terminator = true,
+                    "options" if entry == "lowercase_starts" => data.lowercase_starts = true,
                     _ => {}
                 }
             }

@@ -382,9 +382,13 @@ impl Splitter<'_> {
                         .next()
                         .is_some_and(char::is_uppercase)
                 }
-                '.' if bare && end == pos + 1 && !self.text[..pos].ends_with('.') => {
+                '.' if self.data.lowercase_starts
+                    && bare
+                    && end == pos + 1
+                    && !self.text[..pos].ends_with('.') =>
+                {
                     let word = self.word_before(sentence_start, pos);
-                    self.is_plain_lowercase_word(word) && self.is_plain_lowercase_word(next_word)
+                    self.is_plain_lowercase_word(word)
                 }
                 _ => false,
             };
