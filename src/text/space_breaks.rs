@@ -5,8 +5,8 @@
 //! before and after numbers and foreign words, and around quotes; splitting
 //! at every space over-splits. Each space is scored by a linear model over
 //! features of its neighbourhood:
-//! * the words on either side, from ICU4X's dictionary/LSTM word segmenter
-//!   ([`crate::text::words`]): conjunctions and relative markers that
+//! * the words on either side, from ICU4X's dictionary word segmenter
+//!   (on a bounded window beside the space): conjunctions and relative markers that
 //!   continue a sentence ("และ", "ซึ่ง", "ว่า"), particles that end one
 //!   ("ครับ", "แล้ว");
 //! * the length of the sentence so far and of the chunk after the space;
@@ -17,13 +17,27 @@
 //! replace them without touching code. A space is a boundary when the sum of
 //! its feature weights is positive.
 //!
-//! Cost: every chunk between two spaces is word-segmented at most twice (as
-//! the chunk after one space and before the next), so the pass stays linear.
+//! Cost: a bounded window on either side of each space is word-segmented,
+//! so the cost per space is constant and the pass stays linear.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 
 use crate::text::language::{is_closing_punct, is_opening_punct};
-use crate::text::words;
+
+/// ICU4X's dictionary word segmenter (Thai, Lao, Khmer, Burmese
+/// dictionaries): the LSTM segmenter of [`crate::text::words`] runs at well
+/// under 1 MB/s, too slow to call at every space.
+static DICTIONARY_WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
+    LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
+
+/// How many characters beside a space are word-segmented: enough for the
+/// longest cue words ("อย่างไรก็ตาม" is 12), and a bound that keeps the cost
+/// per space constant.
+const WORD_WINDOW_CHARS: usize = 24;
 
 /// Feature weights of the space model.
 #[derive(Debug, Default, Clone)]
@@ -134,18 +148,45 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECE)
 }
 
-/// The last word-like segment of `chunk`.
+/// The last word-like segment of `chunk`, found in its last
+/// [`WORD_WINDOW_CHARS`] characters.
 fn last_word(chunk: &str) -> Option<&str> {
-    words::words(chunk)
+    let window_start = chunk
+        .char_indices()
+        .rev()
+        .nth(WORD_WINDOW_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let window = &chunk[window_start..];
+    word_spans(window)
         .last()
-        .map(|word| &chunk[word.start..word.end])
+        .map(|&(start, end)| &window[start..end])
 }
 
-/// The first word-like segment of `chunk`.
+/// The first word-like segment of `chunk`, found in its first
+/// [`WORD_WINDOW_CHARS`] characters.
 fn first_word(chunk: &str) -> Option<&str> {
-    words::words(chunk)
+    let window_end = chunk
+        .char_indices()
+        .nth(WORD_WINDOW_CHARS)
+        .map_or(chunk.len(), |(i, _)| i);
+    let window = &chunk[..window_end];
+    word_spans(window)
         .first()
-        .map(|word| &chunk[word.start..word.end])
+        .map(|&(start, end)| &window[start..end])
+}
+
+/// Byte spans of the word-like segments of `text`.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut breaks = DICTIONARY_WORDS.segment_str(text);
+    let mut previous = 0usize;
+    while let Some(boundary) = breaks.next() {
+        if boundary > previous && breaks.word_type().is_word_like() {
+            spans.push((previous, boundary));
+        }
+        previous = boundary;
+    }
+    spans
 }
 
 #[cfg(test)]
