@@ -4,13 +4,18 @@
 //! The word lists live in `data/lang/*.txt`, compiled in with `include_str!`,
 //! so adding an abbreviation never touches code. Format: `[section]` headers,
 //! one entry per line, `#` comments. Sections: `title` (never sentence-final:
-//! "Mr", "Dr"), `number` (before a number: "No", "Jan"), `final` (often ends
+//! "Mr", "Dr"), `number` (abbreviations only before a number: "No", "Jan"), `final` (often ends
 //! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
 //! `starters` (words that begin sentences after an abbreviation: "The"),
-//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`).
+//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`,
+//! `colon_terminator`, `lowercase_starts`),
+//! `space_model` (`feature weight` lines of the Thai/Lao space model, see
+//! [`crate::text::space_breaks`]).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
+
+use crate::text::space_breaks::SpaceModel;
 
 /// A supported language and how Precis handles it.
 #[derive(Debug, Clone, Copy)]
@@ -227,6 +232,13 @@ pub struct LanguageData {
     pub ordinal_dot: bool,
     /// `;` is a question mark (Greek).
     semicolon_question: bool,
+    /// `:` is a full stop (Armenian typed on Latin keyboards).
+    colon_terminator: bool,
+    /// A full stop after an ordinary lowercase word ends a sentence even
+    /// before a lowercase word (informal English: "maime animals. i am").
+    pub lowercase_starts: bool,
+    /// Scores spaces as sentence boundaries (Thai, Lao); empty elsewhere.
+    pub space_model: SpaceModel,
 }
 
 const COMMON: &str = include_str!("../../data/lang/common.txt");
@@ -239,6 +251,13 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("ms", include_str!("../../data/lang/id.txt")),
     ("vi", include_str!("../../data/lang/vi.txt")),
     ("fil", include_str!("../../data/lang/fil.txt")),
+    ("th", include_str!("../../data/lang/th.txt")),
+    ("lo", include_str!("../../data/lang/lo.txt")),
+    ("hy", include_str!("../../data/lang/hy.txt")),
+    ("da", include_str!("../../data/lang/da.txt")),
+    ("bg", include_str!("../../data/lang/bg.txt")),
+    ("sk", include_str!("../../data/lang/sk.txt")),
+    ("ar", include_str!("../../data/lang/ar.txt")),
 ];
 
 impl LanguageData {
@@ -264,7 +283,13 @@ impl LanguageData {
                 data
             });
         }
-        GENERIC.get_or_init(|| LanguageData::parse("und", &[COMMON, LANGUAGE_FILES[0].1]))
+        GENERIC.get_or_init(|| {
+            // Other languages borrow English abbreviations (often quoted in
+            // any text) but not English-only options.
+            let mut data = LanguageData::parse("und", &[COMMON, LANGUAGE_FILES[0].1]);
+            data.lowercase_starts = false;
+            data
+        })
     }
 
     fn parse(code: &str, files: &[&str]) -> LanguageData {
@@ -283,15 +308,20 @@ impl LanguageData {
                     section = name;
                     continue;
                 }
+                if section == "space_model" {
+                    data.space_model.add_line(line);
+                    continue;
+                }
                 let entry = line.trim_end_matches('.');
                 let lower = entry.to_lowercase();
                 match section {
                     "title" => {
                         data.titles.insert(lower);
                     }
+                    // Only before a number ("No. 5", "Jan. 14"); elsewhere the
+                    // dot after them is an ordinary full stop ("No. Not really.").
                     "number" => {
-                        data.number.insert(lower.clone());
-                        data.general.insert(lower);
+                        data.number.insert(lower);
                     }
                     "final" => {
                         data.final_.insert(lower.clone());
@@ -307,6 +337,8 @@ impl LanguageData {
                         data.months.insert(lower);
                     }
                     "options" if entry == "ordinal_dot" => data.ordinal_dot = true,
+                    "options" if entry == "colon_terminator" => data.colon_terminator = true,
+                    "options" if entry == "lowercase_starts" => data.lowercase_starts = true,
                     _ => {}
                 }
             }
@@ -321,6 +353,7 @@ impl LanguageData {
             '.' | '!' | '?' | '‼' | '⁇' | '⁈' | '⁉' | '．' | '！' | '？'
         ) || self.is_script_terminator(c)
             || (self.semicolon_question && c == ';')
+            || (self.colon_terminator && c == ':')
     }
 
     /// Terminators that end a sentence with or without a following space:

@@ -6,6 +6,7 @@
 pub mod language;
 pub mod layout;
 pub mod segment;
+pub mod space_breaks;
 pub mod srx;
 pub mod tokenize;
 pub mod words;

@@ -47,6 +47,8 @@ pub enum BoundaryRule {
     Paragraph,
     /// A line break in one-sentence-per-line mode.
     LineBreak,
+    /// A space the Thai/Lao space model scored as a sentence boundary.
+    SpaceModel,
     /// The end of the text.
     EndOfText,
 }
@@ -62,6 +64,7 @@ impl BoundaryRule {
             BoundaryRule::ListItem => "list_item",
             BoundaryRule::Paragraph => "paragraph",
             BoundaryRule::LineBreak => "line_break",
+            BoundaryRule::SpaceModel => "space_model",
             BoundaryRule::EndOfText => "end_of_text",
         }
     }
@@ -108,25 +111,98 @@ impl Splitter<'_> {
         let mut sentence_start = 0usize;
         let mut pos = 0usize;
         let len = self.text.len();
+        // Where the next sentence's first character is: a list marker there
+        // ("1.", "2.)", "b)") is part of the sentence, not a boundary.
+        let mut marker_check_at = self.whitespace_run_end(0);
+        // The label the next list item would carry ("2" after "1."), which
+        // starts a new sentence even inside a line: "1) One 2) Two".
+        let mut next_list_label: Option<String> = None;
+        // Start of an open CJK title bracket (《》〈〉): terminators inside a
+        // title ("《摔跤吧！爸爸》") do not end the sentence.
+        let mut title_open_at: Option<usize> = None;
         while pos < len {
             let ch = self.char_at(pos);
             let ch_len = ch.len_utf8();
+            if pos == marker_check_at {
+                match list_marker(&self.text[pos..]) {
+                    Some((label, marker_len)) => {
+                        next_list_label = successor_label(&label);
+                        pos += marker_len;
+                        continue;
+                    }
+                    None => next_list_label = None,
+                }
+            }
             if ch == '\n' || ch == '\r' {
                 let run_end = self.whitespace_run_end(pos);
+                title_open_at = None;
                 if run_end < len
                     && let Some(rule) = self.line_break_decision(sentence_start, pos, run_end)
                 {
                     cuts.push((pos, rule));
                     sentence_start = run_end;
+                    marker_check_at = run_end;
+                }
+                pos = run_end;
+                continue;
+            }
+            if is_horizontal_space(ch)
+                && let Some(label) = &next_list_label
+            {
+                let run_end = self.horizontal_space_run_end(pos);
+                if starts_list_item_labelled(&self.text[run_end..], label) {
+                    cuts.push((pos, BoundaryRule::ListItem));
+                    sentence_start = run_end;
+                    marker_check_at = run_end;
+                    pos = run_end;
+                    continue;
+                }
+            }
+            if matches!(ch, '《' | '〈') {
+                title_open_at = Some(pos);
+            } else if matches!(ch, '》' | '〉') {
+                title_open_at = None;
+            }
+            if is_horizontal_space(ch) && !self.data.space_model.is_empty() {
+                let run_end = self.horizontal_space_run_end(pos);
+                if run_end < len
+                    && !matches!(self.char_at(run_end), '\n' | '\r')
+                    && !self.text[sentence_start..pos].trim_start().is_empty()
+                    && self
+                        .data
+                        .space_model
+                        .score(self.text, sentence_start, pos, run_end)
+                        > 0.0
+                {
+                    cuts.push((pos, BoundaryRule::SpaceModel));
+                    sentence_start = run_end;
+                    marker_check_at = run_end;
                 }
                 pos = run_end;
                 continue;
             }
             if self.data.is_terminator(ch) || ch == '…' {
-                let end = self.extend_over_closers(pos + ch_len);
-                if let Some(rule) = self.terminator_decision(sentence_start, pos, ch, end) {
+                if title_open_at.is_some_and(|open| pos - open <= MAX_TITLE_BYTES) {
+                    pos += ch_len;
+                    continue;
+                }
+                let (dots, after_dots) = if ch == '.' {
+                    self.spaced_dots(pos)
+                } else {
+                    (1, pos + ch_len)
+                };
+                let end = self.extend_over_references(self.extend_over_closers(after_dots));
+                let decision = match dots {
+                    // ". . ." marks an omission inside a sentence.
+                    3 => None,
+                    // ". . . ." is an omission and a full stop.
+                    4.. => self.ellipsis_decision(end),
+                    _ => self.terminator_decision(sentence_start, pos, ch, end),
+                };
+                if let Some(rule) = decision {
                     cuts.push((end, rule));
                     sentence_start = end;
+                    marker_check_at = self.whitespace_run_end(end);
                 }
                 pos = end;
                 continue;
@@ -152,14 +228,92 @@ impl Splitter<'_> {
         pos
     }
 
+    /// Moves a sentence end over a following bracketed reference or
+    /// omission, which belongs to the sentence before it: "in 1805. [19]",
+    /// "for all! [...]", "Bell. […]".
+    fn extend_over_references(&self, end: usize) -> usize {
+        let next = self.horizontal_space_run_end(end);
+        let rest = &self.text[next..];
+        let Some(inner) = rest.strip_prefix('[') else {
+            return end;
+        };
+        let Some(close) = inner.find(']') else {
+            return end;
+        };
+        let reference = &inner[..close];
+        let is_reference = close <= 24
+            && !reference.is_empty()
+            && reference
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' ' | '.' | '…'));
+        let after = next + 1 + close + 1;
+        if is_reference
+            && self.text[after..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+        {
+            after
+        } else {
+            end
+        }
+    }
+
+    /// Counts a spaced ellipsis ". . ." starting with the full stop at `pos`
+    /// (single spaces between the dots; a space before the first dot is
+    /// outside). Returns the number of dots and the end of the last one;
+    /// `(1, pos + 1)` for a lone full stop or unspaced dots.
+    fn spaced_dots(&self, pos: usize) -> (usize, usize) {
+        let bytes = self.bytes;
+        let mut dots = 1usize;
+        let mut end = pos + 1;
+        while end + 1 < bytes.len() && bytes[end] == b' ' && bytes[end + 1] == b'.' {
+            dots += 1;
+            end += 2;
+        }
+        // ". ..." is a full stop and a separate ellipsis, not a spaced one.
+        if dots < 3 || bytes.get(end) == Some(&b'.') {
+            (1, pos + 1)
+        } else {
+            (dots, end)
+        }
+    }
+
+    /// A boundary after an ellipsis ending at `end` when a capitalised word
+    /// or an opening bracket follows.
+    fn ellipsis_decision(&self, end: usize) -> Option<BoundaryRule> {
+        if end >= self.text.len() || !self.char_at(end).is_whitespace() {
+            return None;
+        }
+        let next_start = self.whitespace_run_end(end);
+        let next_first = self.text[next_start..].chars().next()?;
+        let word_first = self.word_at(next_start).chars().next().unwrap_or(' ');
+        (word_first.is_uppercase() || is_opening_punct(next_first))
+            .then_some(BoundaryRule::Ellipsis)
+    }
+
+    /// End of the run of spaces and tabs starting at `pos`.
+    fn horizontal_space_run_end(&self, mut pos: usize) -> usize {
+        while pos < self.text.len() {
+            let ch = self.char_at(pos);
+            if !is_horizontal_space(ch) {
+                break;
+            }
+            pos += ch.len_utf8();
+        }
+        pos
+    }
+
     /// Consumes repeated terminators and closing quotes/brackets after a terminator.
     fn extend_over_closers(&self, mut pos: usize) -> usize {
         while pos < self.text.len() {
             let ch = self.char_at(pos);
             if self.data.is_terminator(ch) || ch == '…' || is_closing_punct(ch) || ch == '"' {
                 pos += ch.len_utf8();
-            } else if ch == '\'' && self.quote_closes(pos) {
-                pos += 1;
+            } else if matches!(ch, '\'' | '“' | '‘' | '«' | '„') && self.quote_closes(pos) {
+                // German and other styles close quotes with “ ‘ « after the
+                // terminator: „Und auch keine Lust.“ Wir ...
+                pos += ch.len_utf8();
             } else {
                 break;
             }
@@ -170,7 +324,8 @@ impl Splitter<'_> {
     /// An apostrophe after a terminator closes a quote when whitespace or the
     /// end of text follows it.
     fn quote_closes(&self, pos: usize) -> bool {
-        self.text[pos + 1..]
+        let after = pos + self.char_at(pos).len_utf8();
+        self.text[after..]
             .chars()
             .next()
             .is_none_or(|c| c.is_whitespace() || is_closing_punct(c))
@@ -194,7 +349,11 @@ impl Splitter<'_> {
         // context (CJK text after an ASCII full stop) follows.
         let next_ch = self.char_at(end);
         if !next_ch.is_whitespace() {
-            return if is_cjk(next_ch) && ch != '.' {
+            // "３．２９", "3.5": a full stop between digits is a decimal point.
+            // "ロビー?2008年": an ASCII ? or ! inside CJK text needs no space.
+            let cjk_before = self.text[..pos].chars().next_back().is_some_and(is_cjk);
+            let cjk_after = is_cjk(next_ch) || (cjk_before && next_ch.is_ascii_digit());
+            return if cjk_after && ch != '.' && (!next_ch.is_numeric() || matches!(ch, '?' | '!')) {
                 Some(BoundaryRule::Terminator)
             } else {
                 None
@@ -207,10 +366,55 @@ impl Splitter<'_> {
         let next_word = self.word_at(next_start);
         let next_first = next_word.chars().next().unwrap_or(' ');
         if next_first.is_lowercase() {
-            return None; // "Mr. smith", "etc. and", "'Why?' she asked"
+            // "Mr. smith", "etc. and", "'Why?' she asked" continue. A bare
+            // "?" or "!" before a lowercase word ends a sentence in informal
+            // text ("as i do ? i dont know"); so does a full stop after an
+            // ordinary lowercase word ("maime animals. i am serious").
+            let bare = self.text[pos..end]
+                .chars()
+                .all(|c| self.data.is_terminator(c));
+            let ends = match ch {
+                // "Yahoo! in the accounting department": a name, not an end.
+                '?' | '!' => {
+                    bare && !self
+                        .word_before(sentence_start, pos)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                }
+                '.' if self.data.lowercase_starts
+                    && bare
+                    && end == pos + 1
+                    && !self.text[..pos].ends_with('.') =>
+                {
+                    let word = self.word_before(sentence_start, pos);
+                    self.is_plain_lowercase_word(word)
+                }
+                _ => false,
+            };
+            return ends.then_some(BoundaryRule::Terminator);
         }
-        let is_ellipsis = ch == '…' || (ch == '.' && self.text[..pos].ends_with(".."));
+        // "raak. ...en toen": a sentence may open with an ellipsis.
+        if self.text[next_start..].starts_with("...") || self.text[next_start..].starts_with('…')
+        {
+            return Some(BoundaryRule::Terminator);
+        }
+        if self.dash_then_lowercase(next_start) {
+            return None; // "Why? — he asked." (dialogue attribution after a dash)
+        }
+        let is_ellipsis = ch == '…'
+            || (ch == '.'
+                && (self.text[..pos].ends_with("..") || self.text[pos..end].starts_with("...")));
         if is_ellipsis {
+            // "[...]" and "(...)" mark an omission inside a quotation.
+            let dots_start = if ch == '…' {
+                pos
+            } else {
+                self.text[..pos].trim_end_matches('.').len()
+            };
+            if self.text[..dots_start].ends_with(['[', '(']) {
+                return None;
+            }
             return if next_first.is_uppercase() || is_opening_punct(next_first) {
                 Some(BoundaryRule::Ellipsis)
             } else {
@@ -224,7 +428,37 @@ impl Splitter<'_> {
         if self.is_abbreviation_blocking(word, next_word, sentence_start, pos) {
             return None;
         }
+        // Spaced abbreviations of single letters: "z. B.", "s. r. o.", "d. h.".
+        if word.chars().count() == 1
+            && word.chars().all(char::is_alphabetic)
+            && next_word.chars().count() == 1
+            && self.text[next_start..].starts_with(next_word)
+            && self.text[next_start + next_word.len()..].starts_with('.')
+        {
+            return None;
+        }
         Some(BoundaryRule::Terminator)
+    }
+
+    /// A lowercase word of four or more letters that is no abbreviation:
+    /// a full stop after it is not part of an abbreviation.
+    fn is_plain_lowercase_word(&self, word: &str) -> bool {
+        word.chars().count() >= 4
+            && word
+                .chars()
+                .all(|c| c.is_lowercase() || c == '\'' || c == '’')
+            && !self.data.is_abbreviation(word)
+            && !self.extra_abbreviations.iter().any(|a| a == word)
+    }
+
+    /// Whether the text at `pos` is a dash, whitespace and a lowercase word.
+    fn dash_then_lowercase(&self, pos: usize) -> bool {
+        let rest = &self.text[pos..];
+        let Some(after_dash) = rest.strip_prefix(['—', '–', '-']) else {
+            return false;
+        };
+        let word = after_dash.trim_start();
+        word.len() < after_dash.len() && word.chars().next().is_some_and(char::is_lowercase)
     }
 
     /// Whether a full stop after `word` is part of an abbreviation, an initial,
@@ -261,24 +495,50 @@ impl Splitter<'_> {
         if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
             return !next_starts_sentence;
         }
+        // Roman ordinals in languages that write ordinals with a dot: "XII. pluk".
+        if self.data.ordinal_dot
+            && word.len() <= 5
+            && word
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+            && !next_starts_sentence
+        {
+            return true;
+        }
         if word.chars().all(|c| c.is_ascii_digit()) {
             // A list number at the start of a line: "1. The first point".
-            if self.text[sentence_start..pos].trim() == word && self.at_line_start(pos - word.len())
+            let word_start = pos - word.len();
+            if word_start >= sentence_start
+                && self.text[sentence_start..word_start]
+                    .trim_start()
+                    .is_empty()
+                && self.at_line_start(word_start)
             {
                 return true;
             }
             // Ordinals in languages that write them with a dot ("3. Oktober").
-            if self.data.ordinal_dot && word.len() <= 2 && self.data.is_month(next_word) {
+            // German nouns are capitalised, so "im 6. Stock", "aus dem 18.
+            // Jahrhundert" read as ordinals unless a sentence starter follows.
+            if self.data.ordinal_dot
+                && word.len() <= 3
+                && (self.data.is_month(next_word)
+                    || (next_word.chars().next().is_some_and(char::is_uppercase)
+                        && !next_starts_sentence))
+            {
                 return true;
             }
         }
         false
     }
 
+    /// Whether only spaces stand between the previous line break (or the
+    /// start of the text) and `pos`. Scans back over whitespace only.
     fn at_line_start(&self, pos: usize) -> bool {
-        let before = &self.text[..pos];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        before[line_start..].trim().is_empty()
+        self.text[..pos]
+            .chars()
+            .rev()
+            .find(|c| !is_horizontal_space(*c))
+            .is_none_or(|c| c == '\n' || c == '\r')
     }
 
     /// The word ending just before `pos` (after the last whitespace or
@@ -314,7 +574,7 @@ impl Splitter<'_> {
         pos: usize,
         run_end: usize,
     ) -> Option<BoundaryRule> {
-        let fragment = self.text[sentence_start..pos].trim();
+        let fragment = self.fragment_window(sentence_start, pos).trim();
         if fragment.is_empty() {
             return None;
         }
@@ -338,6 +598,23 @@ impl Splitter<'_> {
         if blank_line && (is_closing_punct(last) || self.is_lone_short_line(run_end)) {
             return Some(BoundaryRule::Paragraph);
         }
+        // A line that ends with a terminator after an ordinary word ends its
+        // sentence even when the next line starts in lowercase or with a URL.
+        if matches!(last, '.' | '!' | '?') && !self.text[..pos].trim_end().ends_with("..") {
+            let before = fragment[..fragment.len() - 1].trim_end_matches(['.', '!', '?']);
+            let word = before
+                .rsplit(|c: char| c.is_whitespace() || is_opening_punct(c) || c == '"')
+                .next()
+                .unwrap_or("");
+            let lower = word.to_lowercase();
+            let abbreviation = self.data.is_abbreviation(&lower)
+                || self.extra_abbreviations.contains(&lower)
+                || word.chars().count() == 1
+                || word.contains('.');
+            if !abbreviation {
+                return Some(BoundaryRule::Paragraph);
+            }
+        }
         if next_first.is_lowercase() {
             return None; // the sentence continues on the next line
         }
@@ -345,6 +622,16 @@ impl Splitter<'_> {
         // boundary (e.g. "Mr.") continues.
         if self.data.is_terminator(last) && last != '.' {
             return Some(BoundaryRule::Paragraph);
+        }
+        // A line broken off with a dash (interrupted speech, "was —") before
+        // a line of running text; a dash before one or two words
+        // ("Bangalore –\nIndia.") joins them.
+        if matches!(last, '—' | '–') {
+            let rest = &self.text[run_end..];
+            let next_line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            if next_line.split_whitespace().nth(2).is_some() {
+                return Some(BoundaryRule::Paragraph);
+            }
         }
         let shape = LineShape::of(fragment);
         if shape.is_heading_like() {
@@ -364,6 +651,18 @@ impl Splitter<'_> {
             return None;
         }
         Some(BoundaryRule::Paragraph)
+    }
+
+    /// The sentence so far, `text[sentence_start..pos]`, cut to its last
+    /// [`FRAGMENT_WINDOW`] bytes: heading and prose decisions only need the
+    /// shape of the recent text, and a bounded window keeps a long run of
+    /// lines without a boundary linear.
+    fn fragment_window(&self, sentence_start: usize, pos: usize) -> &str {
+        let mut start = sentence_start.max(pos.saturating_sub(FRAGMENT_WINDOW));
+        while !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        &self.text[start..pos]
     }
 
     /// Whether the line starting at `start` has at most three words and is
@@ -401,6 +700,65 @@ impl Splitter<'_> {
         }
         spans
     }
+}
+
+/// How far (bytes) after an opening title bracket terminators are ignored.
+const MAX_TITLE_BYTES: usize = 200;
+
+/// A list marker at the start of `rest`: optional bullet, a label (1-3
+/// digits or one lowercase ASCII letter) and `.`, `.)` or `)`, then
+/// whitespace. Returns the label and the marker's length (through the
+/// punctuation).
+fn list_marker(rest: &str) -> Option<(String, usize)> {
+    let body = rest.trim_start_matches(['•', '⁃', '▪', '●', '·', '*', '-', ' ']);
+    let skipped = rest.len() - body.len();
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let label_len = match digits {
+        1..=3 => digits,
+        0 if body.as_bytes().first().is_some_and(u8::is_ascii_lowercase) => 1,
+        _ => return None,
+    };
+    if skipped > 0 && label_len == 1 && digits == 0 {
+        return None; // "- a. ..." is too ambiguous
+    }
+    let after = &body[label_len..];
+    let punct = if after.starts_with(".)") {
+        2
+    } else if after.starts_with(['.', ')']) {
+        1
+    } else {
+        return None;
+    };
+    if !after[punct..].starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some((body[..label_len].to_string(), skipped + label_len + punct))
+}
+
+/// The label after `label`: "1" -> "2", "b" -> "c".
+fn successor_label(label: &str) -> Option<String> {
+    if let Ok(number) = label.parse::<u32>() {
+        return Some((number + 1).to_string());
+    }
+    let letter = *label.as_bytes().first()?;
+    (letter.is_ascii_lowercase() && letter < b'z').then(|| char::from(letter + 1).to_string())
+}
+
+/// Whether `rest` starts with the list marker carrying `label`.
+fn starts_list_item_labelled(rest: &str, label: &str) -> bool {
+    list_marker(rest).is_some_and(|(found, _)| found == label)
+}
+
+/// How much of the sentence so far a line-break decision looks at (bytes).
+const FRAGMENT_WINDOW: usize = 1024;
+
+/// Whitespace inside a line.
+fn is_horizontal_space(c: char) -> bool {
+    c.is_whitespace()
+        && !matches!(
+            c,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 fn ends_sentence_punct(c: char) -> bool {
@@ -628,5 +986,91 @@ mod tests {
             ..SegmentOptions::default()
         };
         assert_eq!(split(text, data, &options).len(), 1);
+    }
+
+    #[test]
+    fn inline_and_bulleted_list_items_split_before_the_next_label() {
+        assert_eq!(
+            sentences("1) Buy rice 2) Cook it 3) Eat", "en"),
+            vec!["1) Buy rice", "2) Cook it", "3) Eat"]
+        );
+        assert_eq!(
+            sentences("• 4. Trade grew • 5. Energy deals followed", "en"),
+            vec!["• 4. Trade grew", "• 5. Energy deals followed"]
+        );
+        assert_eq!(
+            sentences("a. Rice b. Beans", "en"),
+            vec!["a. Rice", "b. Beans"]
+        );
+    }
+
+    #[test]
+    fn spaced_ellipses_and_bracketed_omissions() {
+        // Three spaced dots: an omission inside the sentence.
+        assert_eq!(sentences("He paused . . . Then he left.", "en").len(), 1);
+        // Four: an omission and a full stop.
+        assert_eq!(
+            sentences("The talks ended . . . . Nobody spoke.", "en"),
+            vec!["The talks ended . . . .", "Nobody spoke."]
+        );
+        assert_eq!(
+            sentences("\"Trade [...] grew [...]\" (Lee 12).", "en").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn german_closing_quote_and_spaced_abbreviation() {
+        assert_eq!(
+            sentences(
+                "Er sagte: „Wir kommen.“ Dann ging er. Es gibt z. B. Brot.",
+                "de"
+            ),
+            vec![
+                "Er sagte: „Wir kommen.“",
+                "Dann ging er.",
+                "Es gibt z. B. Brot."
+            ]
+        );
+    }
+
+    #[test]
+    fn fullwidth_decimals_and_title_brackets_do_not_split() {
+        assert_eq!(
+            sentences("税率は３．５％です。来年も続く。", "ja"),
+            vec!["税率は３．５％です。", "来年も続く。"]
+        );
+        assert_eq!(
+            sentences("我看了《你好！李焕英》这部电影。很好看。", "zh"),
+            vec!["我看了《你好！李焕英》这部电影。", "很好看。"]
+        );
+    }
+
+    #[test]
+    fn informal_text_splits_at_bare_question_marks_and_line_ends() {
+        assert_eq!(
+            sentences("is it open ? i need bread", "en"),
+            vec!["is it open ?", "i need bread"]
+        );
+        assert_eq!(
+            sentences("See the pictures.\nwww.example.org", "en"),
+            vec!["See the pictures.", "www.example.org"]
+        );
+        // A capitalised name before "!" is not an end: "Yahoo! in".
+        assert_eq!(sentences("She works at Yahoo! in sales.", "en").len(), 1);
+    }
+
+    #[test]
+    fn thai_spaces_split_only_where_the_model_scores_a_boundary() {
+        let text = "รัฐบาลประกาศแผนพัฒนาเศรษฐกิจดิจิทัลฉบับใหม่เมื่อวานนี้ที่กรุงเทพมหานคร และจะเริ่มดำเนินการในปีหน้า นักวิเคราะห์หลายคนเห็นว่าแผนนี้จะช่วยผู้ประกอบการรายย่อยได้มาก ส่วนภาคเอกชนก็พร้อมให้ความร่วมมือกับรัฐบาลอย่างเต็มที่";
+        let got = sentences(text, "th");
+        // The space before "และ" ("and") continues the sentence; the one
+        // after a long clause, before a new subject, ends it.
+        assert!(got.len() >= 2, "{got:?}");
+        assert!(got[0].ends_with("ในปีหน้า"), "{got:?}");
+        assert!(got.iter().all(|s| !s.starts_with("และ")), "{got:?}");
+        let data = LanguageData::for_language("th");
+        let spans = split(text, data, &SegmentOptions::default());
+        assert_eq!(spans[0].rule, BoundaryRule::SpaceModel);
     }
 }

@@ -8,5 +8,6 @@ mod grpc;
 mod pipeline;
 mod properties;
 mod reliability;
+mod segmentation;
 mod support;
 mod translation;

@@ -584,7 +584,12 @@ async fn client_deadline_answers_deadline_exceeded_promptly() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
     let mut request = tonic::Request::new(process_request(large_article(100)));
-    request.set_timeout(Duration::from_millis(200));
+    // The grpc-timeout header alone, as any client sends it: tonic's own
+    // `set_timeout` also arms a client-side timer that races the server's
+    // answer and reports CANCELLED, which is not what is under test here.
+    request
+        .metadata_mut()
+        .insert("grpc-timeout", "200m".parse().unwrap());
     let started = Instant::now();
     let status = tokio::time::timeout(BOUND, client.process(request))
         .await

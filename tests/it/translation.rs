@@ -565,13 +565,14 @@ fn engine_codes_and_unsupported_targets() {
 
 #[test]
 fn oversized_sentence_is_flagged_or_resegmented_at_clauses() {
-    // One Thai "sentence" of about 24 KB: clauses separated by spaces, no
-    // sentence punctuation; AWS takes 10,000 bytes per text.
-    let clause = "รัฐบาลประกาศมาตรการช่วยเหลือเกษตรกรที่ได้รับผลกระทบจากน้ำท่วม";
-    let text = format!("{}\n", vec![clause; 130].join(" "));
+    // One Khmer "sentence" of about 24 KB: clauses separated by spaces, no
+    // sentence punctuation (។); AWS takes 10,000 bytes per text. (Thai would
+    // not do: its splitter already ends sentences at sentence-like spaces.)
+    let clause = "រដ្ឋាភិបាលប្រកាសវិធានការជួយកសិករដែលរងផលប៉ះពាល់ពីទឹកជំនន់";
+    let text = format!("{}\n", vec![clause; 140].join(" "));
     let base = Request {
         text: text.clone(),
-        language: Some("th".into()),
+        language: Some("km".into()),
         engine: Some("aws".into()),
         segmentation: precis::text::SegmentOptions {
             one_sentence_per_line: true,

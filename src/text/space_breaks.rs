@@ -1,0 +1,220 @@
+//! Sentence boundaries at spaces, for scripts that write no sentence
+//! punctuation (Thai, Lao).
+//!
+//! Thai and Lao put a space between sentences, but also between clauses,
+//! before and after numbers and foreign words, and around quotes; splitting
+//! at every space over-splits. Each space is scored by a linear model over
+//! features of its neighbourhood:
+//! * the words on either side, from ICU4X's dictionary word segmenter
+//!   (on a bounded window beside the space): conjunctions and relative markers that
+//!   continue a sentence ("และ", "ซึ่ง", "ว่า"), particles that end one
+//!   ("ครับ", "แล้ว");
+//! * the length of the sentence so far and of the chunk after the space;
+//! * digits, Latin letters and quotes next to the space.
+//!
+//! The weights are language data (`[space_model]` in `data/lang/th.txt` and
+//! `lo.txt`: `feature weight` per line), so a model trained elsewhere can
+//! replace them without touching code. A space is a boundary when the sum of
+//! its feature weights is positive.
+//!
+//! Cost: a bounded window on either side of each space is word-segmented,
+//! so the cost per space is constant and the pass stays linear.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
+
+use crate::text::language::{is_closing_punct, is_opening_punct};
+
+/// ICU4X's dictionary word segmenter (Thai, Lao, Khmer, Burmese
+/// dictionaries): the LSTM segmenter of [`crate::text::words`] runs at well
+/// under 1 MB/s, too slow to call at every space.
+static DICTIONARY_WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
+    LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
+
+/// How many characters beside a space are word-segmented: enough for the
+/// longest cue words ("อย่างไรก็ตาม" is 12), and a bound that keeps the cost
+/// per space constant.
+const WORD_WINDOW_CHARS: usize = 24;
+
+/// Feature weights of the space model.
+#[derive(Debug, Default, Clone)]
+pub struct SpaceModel {
+    weights: HashMap<String, f32>,
+}
+
+/// Lengths (in characters) used as bucket edges for the length features.
+const BEFORE_BUCKETS: &[usize] = &[10, 20, 40, 80, 160];
+const AFTER_BUCKETS: &[usize] = &[5, 10, 20, 40];
+
+impl SpaceModel {
+    /// Adds one `feature weight` line; malformed lines are ignored.
+    pub fn add_line(&mut self, line: &str) {
+        let mut parts = line.rsplitn(2, char::is_whitespace);
+        let (Some(weight), Some(feature)) = (parts.next(), parts.next()) else {
+            return;
+        };
+        if let Ok(weight) = weight.parse::<f32>() {
+            self.weights.insert(feature.trim().to_string(), weight);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    fn weight(&self, feature: &str) -> f32 {
+        self.weights.get(feature).copied().unwrap_or(0.0)
+    }
+
+    /// The score of the space run `[space, after)` in `text`, where the
+    /// current sentence started at `sentence_start`. Positive: a boundary.
+    pub fn score(&self, text: &str, sentence_start: usize, space: usize, after: usize) -> f32 {
+        let before_chunk_start = text[sentence_start..space]
+            .rfind(char::is_whitespace)
+            .map_or(sentence_start, |i| {
+                let i = sentence_start + i;
+                i + text[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let before_chunk = &text[before_chunk_start..space];
+        let rest = &text[after..];
+        let after_chunk = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
+
+        let mut score = self.weight("bias");
+        // Counting stops past the last bucket edge, so a long run of
+        // non-boundary spaces costs no more than a short one.
+        let sentence_chars = text[sentence_start..space]
+            .chars()
+            .rev()
+            .take(BEFORE_BUCKETS[BEFORE_BUCKETS.len() - 1] + 1)
+            .count();
+        score += self.weight(&bucket("before_len", sentence_chars, BEFORE_BUCKETS));
+        let after_chars = after_chunk
+            .chars()
+            .take(AFTER_BUCKETS[AFTER_BUCKETS.len() - 1] + 1)
+            .count();
+        score += self.weight(&bucket("after_len", after_chars, AFTER_BUCKETS));
+        if rest.len() == after_chunk.len() {
+            score += self.weight("after_is_last");
+        }
+
+        if let Some(last) = before_chunk.chars().next_back() {
+            score += self.weight(&format!("prev_class={}", char_class(last)));
+        }
+        if let Some(first) = after_chunk.chars().next() {
+            score += self.weight(&format!("next_class={}", char_class(first)));
+        }
+        if let Some(word) = last_word(before_chunk) {
+            score += self.weight(&format!("prev={word}"));
+        }
+        if let Some(word) = first_word(after_chunk) {
+            score += self.weight(&format!("next={word}"));
+        }
+        score
+    }
+}
+
+fn bucket(name: &str, value: usize, edges: &[usize]) -> String {
+    match edges.iter().position(|&edge| value < edge) {
+        Some(0) => format!("{name}<{}", edges[0]),
+        Some(i) => format!("{name}<{}", edges[i]),
+        None => format!("{name}>={}", edges[edges.len() - 1]),
+    }
+}
+
+/// Coarse class of the character beside a space.
+fn char_class(c: char) -> &'static str {
+    if c.is_ascii_digit() {
+        "digit"
+    } else if c.is_ascii_alphabetic() {
+        "latin"
+    } else if is_closing_punct(c) {
+        "close"
+    } else if is_opening_punct(c) {
+        "open"
+    } else if c == '"' || c == '\'' {
+        "quote"
+    } else if c.is_alphabetic() || is_mark(c) {
+        "letter"
+    } else {
+        "punct"
+    }
+}
+
+fn is_mark(c: char) -> bool {
+    // Thai and Lao vowel and tone marks are not alphabetic in Unicode.
+    matches!(c as u32, 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECE)
+}
+
+/// The last word-like segment of `chunk`, found in its last
+/// [`WORD_WINDOW_CHARS`] characters.
+fn last_word(chunk: &str) -> Option<&str> {
+    let window_start = chunk
+        .char_indices()
+        .rev()
+        .nth(WORD_WINDOW_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let window = &chunk[window_start..];
+    word_spans(window)
+        .last()
+        .map(|&(start, end)| &window[start..end])
+}
+
+/// The first word-like segment of `chunk`, found in its first
+/// [`WORD_WINDOW_CHARS`] characters.
+fn first_word(chunk: &str) -> Option<&str> {
+    let window_end = chunk
+        .char_indices()
+        .nth(WORD_WINDOW_CHARS)
+        .map_or(chunk.len(), |(i, _)| i);
+    let window = &chunk[..window_end];
+    word_spans(window)
+        .first()
+        .map(|&(start, end)| &window[start..end])
+}
+
+/// Byte spans of the word-like segments of `text`.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut breaks = DICTIONARY_WORDS.segment_str(text);
+    let mut previous = 0usize;
+    while let Some(boundary) = breaks.next() {
+        if boundary > previous && breaks.word_type().is_word_like() {
+            spans.push((previous, boundary));
+        }
+        previous = boundary;
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_name_their_range() {
+        assert_eq!(bucket("len", 3, &[10, 20]), "len<10");
+        assert_eq!(bucket("len", 15, &[10, 20]), "len<20");
+        assert_eq!(bucket("len", 25, &[10, 20]), "len>=20");
+    }
+
+    #[test]
+    fn score_sums_the_weights_of_the_features_present() {
+        let mut model = SpaceModel::default();
+        for line in [
+            "bias 1.0",
+            "next=และ -3.0",
+            "prev=แล้ว 2.5",
+            "before_len<10 -0.5",
+        ] {
+            model.add_line(line);
+        }
+        let text = "ฉันกินข้าวแล้ว และไปโรงเรียน";
+        let space = text.find(' ').unwrap();
+        let score = model.score(text, 0, space, space + 1);
+        // bias + prev=แล้ว + next=และ (the sentence so far is 14 chars: no length weight)
+        assert!((score - 0.5).abs() < 1e-6, "{score}");
+    }
+}
