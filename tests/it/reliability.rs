@@ -1317,6 +1317,15 @@ async fn soak() {
     }
     let rss_start = rss_kib(pid);
     let started = Instant::now();
+    // RSS every tenth of the run, to tell a trend from allocator noise.
+    let sampler = tokio::spawn(async move {
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            tokio::time::sleep(Duration::from_secs(secs) / 10).await;
+            samples.push(rss_kib(pid));
+        }
+        samples
+    });
     let (mut calls, mut unexpected) = (0, Vec::new());
     for worker in run_for(Duration::from_secs(secs)) {
         let (n, errors) = worker.await.unwrap();
@@ -1325,6 +1334,11 @@ async fn soak() {
     }
     let elapsed = started.elapsed();
     let rss_end = rss_kib(pid);
+    let samples = sampler.await.unwrap();
+    println!(
+        "soak: RSS samples (KiB, every {} s): {samples:?}",
+        secs / 10
+    );
     let metrics = binary.scrape();
     let errors_total: f64 = metrics
         .lines()
