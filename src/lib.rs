@@ -8,7 +8,8 @@
 //! overlap, length) and selects a budgeted, redundancy-free summary;
 //! [`translate`] turns sentences into translation segments with stable ids,
 //! placeholders and batches. [`engine`] validates a request once and runs
-//! the stages. Two thin transports sit on top: [`server`] (gRPC, tonic) and
+//! the stages; [`interrupt`] lets a transport stop them between stages when
+//! the caller's deadline passes or the caller cancels. Two thin transports sit on top: [`server`] (gRPC, tonic) and
 //! [`cli`] (JSON Lines); both print the messages of [`api`].
 //!
 //! ```

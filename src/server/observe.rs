@@ -55,11 +55,13 @@ impl CallInfo {
 }
 
 /// When to answer a client whose `grpc-timeout` is `timeout`: a tenth of
-/// the timeout early, at most 50 ms early. tonic's own timer fires at the
-/// deadline itself and answers CANCELLED ("Timeout expired"); answering
-/// first lets the client read DEADLINE_EXCEEDED.
+/// the timeout early, at most 100 ms early. tonic's server timer fires at
+/// the deadline itself and answers CANCELLED ("Timeout expired"), and
+/// clients that enforce the deadline locally (tonic's does) report their own
+/// CANCELLED if no answer has arrived; answering first, with time to reach
+/// the client, lets it read DEADLINE_EXCEEDED.
 pub fn respond_by(started: Instant, timeout: Duration) -> Instant {
-    let margin = (timeout / 10).min(Duration::from_millis(50));
+    let margin = (timeout / 10).min(Duration::from_millis(100));
     started + timeout - margin
 }
 
@@ -189,12 +191,14 @@ where
         }
         let client_deadline =
             parse_grpc_timeout(request.headers()).map(|timeout| respond_by(started, timeout));
-        request.extensions_mut().insert(CallInfo {
+        let call_info = CallInfo {
             request_id: request_id.clone(),
             started,
             client_deadline,
             request_timeout: self.request_timeout,
-        });
+        };
+        let deadline = call_info.deadline_from(started);
+        request.extensions_mut().insert(call_info);
 
         let span = tracing::info_span!("rpc", rpc, request_id = %request_id);
         metrics::counter!(m::REQUESTS, "rpc" => rpc).increment(1);
@@ -212,7 +216,29 @@ where
         Box::pin(
             async move {
                 let mut finish = finish;
-                let response = inner.call(request).await?;
+                // Until the response head, the deadline is also enforced
+                // here: a handler still receiving or decoding a large
+                // request cannot answer, and tonic's own timer would answer
+                // CANCELLED. Dropping the handler cancels its engine job.
+                let call = inner.call(request);
+                let response = match deadline {
+                    None => call.await?,
+                    Some(deadline) => match tokio::time::timeout_at(deadline.into(), call).await {
+                        Ok(response) => response?,
+                        Err(_) => {
+                            let mut response =
+                                crate::server::status::deadline_exceeded().into_http::<()>();
+                            if let Some(value) = request_id_header {
+                                response.headers_mut().insert("x-request-id", value);
+                            }
+                            finish.finish(Code::DeadlineExceeded);
+                            return Ok(response.map(|()| ObservedBody {
+                                inner: None,
+                                finish: None,
+                            }));
+                        }
+                    },
+                };
                 let (mut parts, body) = response.into_parts();
                 if let Some(value) = request_id_header {
                     parts.headers.insert("x-request-id", value);
@@ -229,7 +255,7 @@ where
                 Ok(http::Response::from_parts(
                     parts,
                     ObservedBody {
-                        inner: Box::pin(body),
+                        inner: Some(Box::pin(body)),
                         finish,
                     },
                 ))
@@ -284,9 +310,10 @@ impl Drop for Finish {
     }
 }
 
-/// The response body, watched for the trailers that carry `grpc-status`.
+/// The response body, watched for the trailers that carry `grpc-status`
+/// (no inner body: a trailers-only answer made by this layer).
 pub struct ObservedBody<B> {
-    inner: Pin<Box<B>>,
+    inner: Option<Pin<Box<B>>>,
     finish: Option<Finish>,
 }
 
@@ -302,7 +329,10 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = &mut *self;
-        let polled = this.inner.as_mut().poll_frame(cx);
+        let Some(inner) = this.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let polled = inner.as_mut().poll_frame(cx);
         if let Some(finish) = this.finish.as_mut() {
             match &polled {
                 Poll::Ready(Some(Ok(frame))) => {
@@ -319,11 +349,15 @@ where
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.inner
+            .as_ref()
+            .is_none_or(|inner| inner.is_end_stream())
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        self.inner
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), |inner| inner.size_hint())
     }
 }
 
@@ -382,7 +416,7 @@ mod tests {
         );
         assert_eq!(
             respond_by(start, Duration::from_secs(10)),
-            start + Duration::from_millis(9950)
+            start + Duration::from_millis(9900)
         );
     }
 }
