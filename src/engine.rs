@@ -174,11 +174,19 @@ pub struct Processed {
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     pub limits: Limits,
+    /// Background IDF for summaries (`--idf FILE`); none by default.
+    pub idf: Option<std::sync::Arc<summarize::IdfModel>>,
 }
 
 impl Engine {
     pub fn new(limits: Limits) -> Engine {
-        Engine { limits }
+        Engine { limits, idf: None }
+    }
+
+    /// The engine with a background IDF model for summaries.
+    pub fn with_idf(mut self, idf: Option<std::sync::Arc<summarize::IdfModel>>) -> Engine {
+        self.idf = idf;
+        self
     }
 
     /// Checks every field once; later stages cannot fail.
@@ -266,11 +274,12 @@ impl Engine {
     /// Segmentation and summary.
     pub fn summarize(&self, request: &Validated<'_>) -> Result<(Segmentation, Summary), Error> {
         let segmentation = self.segment(request)?;
-        let summary = summarize::summarize(
+        let summary = summarize::summarize_with_idf(
             request.text,
             &segmentation,
             request.budget,
             &request.weights,
+            self.idf.as_deref(),
         );
         Ok((segmentation, summary))
     }

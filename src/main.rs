@@ -35,6 +35,16 @@ enum Commands {
     Prepare(DocumentArgs),
     /// Segmentation, summary and translation package in one pass.
     Process(DocumentArgs),
+    /// Background IDF models for summaries.
+    #[command(subcommand)]
+    Idf(IdfCommand),
+}
+
+#[derive(Subcommand)]
+enum IdfCommand {
+    /// Count document frequencies over a corpus and write a model file
+    /// (format: `precis::summarize::idf`).
+    Build(cli::idf::BuildArgs),
 }
 
 #[derive(Args, Clone)]
@@ -82,6 +92,9 @@ struct ServeArgs {
     /// Log as JSON lines instead of text.
     #[arg(long, env = "PRECIS_LOG_JSON")]
     log_json: bool,
+    /// Background IDF model for summaries (from `precis idf build`).
+    #[arg(long, env = "PRECIS_IDF")]
+    idf: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -114,6 +127,9 @@ struct DocumentArgs {
     /// Target languages for packages (repeatable).
     #[arg(long = "target-lang")]
     target_langs: Vec<String>,
+    /// Background IDF model for summaries (from `precis idf build`).
+    #[arg(long, env = "PRECIS_IDF")]
+    idf: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -126,6 +142,16 @@ fn main() -> ExitCode {
         Commands::Summarize(args) => document(Command::Summarize, args),
         Commands::Prepare(args) => document(Command::Prepare, args),
         Commands::Process(args) => document(Command::Process, args),
+        Commands::Idf(IdfCommand::Build(args)) => match cli::idf::build(&args) {
+            Ok(report) => {
+                eprintln!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("precis: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -144,6 +170,13 @@ fn init_tracing(json: bool) {
 
 fn serve(args: ServeArgs) -> ExitCode {
     init_tracing(args.log_json);
+    let idf = match cli::idf::load(args.idf.as_deref()) {
+        Ok(idf) => idf,
+        Err(error) => {
+            eprintln!("precis: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = ServerConfig {
         limits: args.limits.limits(),
         max_concurrent_requests: args.max_concurrent_requests.max(1),
@@ -152,6 +185,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             .then(|| Duration::from_millis(args.request_timeout_ms)),
         max_message_bytes: args.max_message_bytes,
         drain_grace: Duration::from_millis(args.drain_grace_ms),
+        idf,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -175,7 +209,14 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn document(command: Command, args: DocumentArgs) -> ExitCode {
-    let engine = Engine::new(args.limits.limits());
+    let idf = match cli::idf::load(args.idf.as_deref()) {
+        Ok(idf) => idf,
+        Err(error) => {
+            eprintln!("precis: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let engine = Engine::new(args.limits.limits()).with_idf(idf);
     if args.jsonl {
         let stdin = io::stdin().lock();
         let stdout = io::BufWriter::new(io::stdout().lock());

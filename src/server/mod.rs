@@ -28,6 +28,8 @@ pub struct ServerConfig {
     pub max_message_bytes: usize,
     /// Time between NOT_SERVING and closing the listener on shutdown.
     pub drain_grace: Duration,
+    /// Background IDF model for summaries (`--idf FILE`).
+    pub idf: Option<std::sync::Arc<crate::summarize::IdfModel>>,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +41,7 @@ impl Default for ServerConfig {
             request_timeout: Some(Duration::from_secs(30)),
             max_message_bytes: 16 * 1024 * 1024,
             drain_grace: Duration::from_millis(500),
+            idf: None,
         }
     }
 }
