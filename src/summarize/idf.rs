@@ -9,18 +9,20 @@
 //!
 //! UTF-8 text, `\n` line ends. The first line is the magic `precis-idf 1`.
 //! Lines starting with `#` are comments. Each language section starts with
-//! `lang <code> <documents>` (a normalised language code, the number of
+//! `@lang <code> <documents>` (a normalised language code, the number of
 //! corpus documents in that language), followed by one `<term>\t<df>` line
 //! per term, sorted by term. Terms are the index terms of
 //! [`crate::text::tokenize::Tokenizer`] for that language (stems, CJK
 //! bigrams, Vietnamese syllables and syllable bigrams), so a model is tied to
 //! the tokenizer version; `df` is the number of documents containing the
 //! term. Terms seen in fewer than `min_df` documents are left out (they get
-//! the largest IDF anyway), which keeps the file small.
+//! the largest IDF anyway), which keeps the file small. Terms never contain
+//! a tab or a line break and never start with `@` or `#` (index terms are
+//! made of word characters and, for Vietnamese bigrams, one space).
 //!
 //! ```text
 //! precis-idf 1
-//! lang en 2
+//! @lang en 2
 //! govern	2
 //! minist	1
 //! ```
@@ -98,12 +100,12 @@ impl IdfModel {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if let Some(header) = line.strip_prefix("lang ") {
+            if let Some(header) = line.strip_prefix("@lang ") {
                 let mut fields = header.split(' ');
                 let (Some(code), Some(documents), None) =
                     (fields.next(), fields.next(), fields.next())
                 else {
-                    return Err(fail(number, "expected `lang <code> <documents>`".into()));
+                    return Err(fail(number, "expected `@lang <code> <documents>`".into()));
                 };
                 let documents = documents
                     .parse::<u64>()
@@ -114,7 +116,7 @@ impl IdfModel {
                 continue;
             }
             let Some(code) = &current else {
-                return Err(fail(number, "term before the first `lang` line".into()));
+                return Err(fail(number, "term before the first `@lang` line".into()));
             };
             let Some((term, df)) = line.rsplit_once('\t') else {
                 return Err(fail(number, "expected `<term>\\t<df>`".into()));
@@ -138,7 +140,7 @@ impl IdfModel {
         out.push('\n');
         out.push_str("# term<TAB>document frequency, per language; see precis::summarize::idf\n");
         for (code, language) in &self.languages {
-            let _ = writeln!(out, "lang {code} {}", language.documents);
+            let _ = writeln!(out, "@lang {code} {}", language.documents);
             let mut terms: Vec<(&String, &u64)> = language.document_frequency.iter().collect();
             terms.sort_unstable();
             for (term, df) in terms {
@@ -175,7 +177,7 @@ impl IdfBuilder {
         tokenizer.terms(text, &mut terms);
         let unique: HashSet<String> = terms
             .into_iter()
-            .filter(|t| !t.contains(['\t', '\n']))
+            .filter(|t| !t.contains(['\t', '\n', '\r']) && !t.starts_with(['@', '#']))
             .collect();
         let (documents, frequencies) = self.counts.entry(code.clone()).or_default();
         *documents += 1;
@@ -241,8 +243,21 @@ mod tests {
         let model = english_model();
         let file = model.to_file_string();
         assert!(file.starts_with("precis-idf 1\n"));
-        assert!(file.contains("lang zh 1\n"));
+        assert!(file.contains("\n@lang zh 1\n"));
         assert_eq!(IdfModel::parse(&file).unwrap(), model);
+    }
+
+    #[test]
+    fn vietnamese_bigram_lang_is_a_term_not_a_header() {
+        let mut builder = IdfBuilder::new();
+        builder.add_document("Anh ấy đi lang thang trên phố.", Some("vi"));
+        let model = builder.finish(1, usize::MAX);
+        let parsed = IdfModel::parse(&model.to_file_string()).unwrap();
+        assert_eq!(parsed, model);
+        assert!(
+            parsed.language("vi").unwrap().idf("lang thang")
+                < parsed.language("vi").unwrap().max_idf()
+        );
     }
 
     #[test]
@@ -259,7 +274,7 @@ mod tests {
         assert!(IdfModel::parse("not a model").is_err());
         let error = IdfModel::parse("precis-idf 1\nterm\t3\n").unwrap_err();
         assert!(error.to_string().contains("line 2"), "{error}");
-        let error = IdfModel::parse("precis-idf 1\nlang en 2\nterm\tx\n").unwrap_err();
+        let error = IdfModel::parse("precis-idf 1\n@lang en 2\nterm\tx\n").unwrap_err();
         assert!(error.to_string().contains("line 3"), "{error}");
     }
 }

@@ -6,4 +6,5 @@ mod cli;
 mod grpc;
 mod pipeline;
 mod properties;
+mod summaries;
 mod support;
