@@ -26,7 +26,7 @@ impl Default for Weights {
     fn default() -> Self {
         Weights {
             tfidf: 1.0,
-            position: 2.0,
+            position: 2.5,
             title: 0.5,
             length: 1.0,
             redundancy: 0.7,
