@@ -23,8 +23,8 @@
 //! ```text
 //! precis-idf 1
 //! @lang en 2
-//! govern	2
-//! minist	1
+//! govern<TAB>2
+//! minist<TAB>1
 //! ```
 
 use std::collections::{BTreeMap, HashMap, HashSet};
