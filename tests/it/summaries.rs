@@ -196,3 +196,63 @@ fn a_background_idf_model_changes_scores_but_not_the_lead() {
     );
     assert!(b.selected.contains(&1), "{:?}", b.selected);
 }
+
+#[test]
+fn idf_build_writes_a_model_that_summarize_loads() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let dir = std::env::temp_dir().join(format!("precis-idf-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let corpus = dir.join("corpus.jsonl");
+    let lines: Vec<String> = [VIETNAMESE, CHINESE]
+        .iter()
+        .zip(["vi", "zh"])
+        .map(|(text, lang)| serde_json::json!({"text": text, "lang": lang}).to_string())
+        .collect();
+    std::fs::write(&corpus, lines.join("\n") + "\n").unwrap();
+    let model = dir.join("news.idf");
+    let status = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(["idf", "build", "--min-df", "1", "-o"])
+        .arg(&model)
+        .arg(&corpus)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let written = std::fs::read_to_string(&model).unwrap();
+    assert!(written.starts_with("precis-idf 1\n"));
+    assert!(written.contains("\n@lang vi 1\n") && written.contains("\n@lang zh 1\n"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(["summarize", "--jsonl", "--idf"])
+        .arg(&model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input =
+        serde_json::json!({"id": "a", "text": VIETNAMESE, "lang": "vi", "max_sentences": 1});
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{input}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["selected"], serde_json::json!([1]), "{line}");
+
+    // A file that is not a model is refused at start-up with its line.
+    let bad = dir.join("bad.idf");
+    std::fs::write(&bad, "not a model\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(["summarize", "--idf"])
+        .arg(&bad)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 1"));
+    std::fs::remove_dir_all(&dir).ok();
+}
