@@ -53,7 +53,7 @@ fn bench_stages(c: &mut Criterion) {
             });
             let segmentation = segment(&text, None, Some(lang), &options);
             group.bench_with_input(BenchmarkId::new("score", label), &text, |b, text| {
-                b.iter(|| summarize::score::score(black_box(text), &segmentation, &weights))
+                b.iter(|| summarize::score::score(black_box(text), &segmentation, &weights, None))
             });
             group.bench_with_input(BenchmarkId::new("summarize", label), &text, |b, text| {
                 b.iter(|| {

@@ -235,16 +235,28 @@ pub struct Engine {
     pub limits: Limits,
     /// SRX segmentation rules loaded at start-up (`--srx FILE`).
     pub srx: Option<std::sync::Arc<text::srx::SrxRules>>,
+    /// Background IDF for summaries (`--idf FILE`); none by default.
+    pub idf: Option<std::sync::Arc<summarize::IdfModel>>,
 }
 
 impl Engine {
     pub fn new(limits: Limits) -> Engine {
-        Engine { limits, srx: None }
+        Engine {
+            limits,
+            srx: None,
+            idf: None,
+        }
     }
 
     /// The engine with SRX rules applied where sentences are split.
     pub fn with_srx(mut self, srx: Option<std::sync::Arc<text::srx::SrxRules>>) -> Engine {
         self.srx = srx;
+        self
+    }
+
+    /// The engine with a background IDF model for summaries.
+    pub fn with_idf(mut self, idf: Option<std::sync::Arc<summarize::IdfModel>>) -> Engine {
+        self.idf = idf;
         self
     }
 
@@ -349,11 +361,12 @@ impl Engine {
     /// Segmentation and summary.
     pub fn summarize(&self, request: &Validated<'_>) -> Result<(Segmentation, Summary), Error> {
         let segmentation = self.segment(request)?;
-        let summary = summarize::summarize(
+        let summary = summarize::summarize_with_idf(
             request.text,
             &segmentation,
             request.budget,
             &request.weights,
+            self.idf.as_deref(),
         );
         Ok((segmentation, summary))
     }

@@ -40,6 +40,16 @@ enum Commands {
     /// Rebuild translated documents from translated segments and their
     /// package (JSON Lines only: --jsonl).
     Assemble(DocumentArgs),
+    /// Background IDF models for summaries.
+    #[command(subcommand)]
+    Idf(IdfCommand),
+}
+
+#[derive(Subcommand)]
+enum IdfCommand {
+    /// Count document frequencies over a corpus and write a model file
+    /// (format: `precis::summarize::idf`).
+    Build(cli::idf::BuildArgs),
 }
 
 #[derive(Args, Clone)]
@@ -130,6 +140,9 @@ struct ServeArgs {
     /// Log as JSON lines instead of text.
     #[arg(long, env = "PRECIS_LOG_JSON")]
     log_json: bool,
+    /// Background IDF model for summaries (from `precis idf build`).
+    #[arg(long, env = "PRECIS_IDF")]
+    idf: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -239,6 +252,9 @@ struct DocumentArgs {
     /// Target languages for packages (repeatable).
     #[arg(long = "target-lang")]
     target_langs: Vec<String>,
+    /// Background IDF model for summaries (from `precis idf build`).
+    #[arg(long, env = "PRECIS_IDF")]
+    idf: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -254,6 +270,16 @@ fn main() -> ExitCode {
         Commands::Prepare(args) => document(Command::Prepare, args),
         Commands::Process(args) => document(Command::Process, args),
         Commands::Assemble(args) => document(Command::Assemble, args),
+        Commands::Idf(IdfCommand::Build(args)) => match cli::idf::build(&args) {
+            Ok(report) => {
+                eprintln!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("precis: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -297,6 +323,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let idf = match cli::idf::load(args.idf.as_deref()) {
+        Ok(idf) => idf,
+        Err(error) => {
+            eprintln!("precis: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     if let Some(rules) = &srx {
         tracing::info!(rules = rules.rule_count(), hash = %rules.rules_hash, "SRX rules loaded");
     }
@@ -316,6 +349,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         tcp_keepalive: millis(ops.tcp_keepalive_ms),
         max_connection_age: millis(ops.max_connection_age_ms),
         srx,
+        idf,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -365,7 +399,16 @@ fn document(command: Command, args: DocumentArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let engine = Engine::new(args.limits.limits()).with_srx(srx);
+    let idf = match cli::idf::load(args.idf.as_deref()) {
+        Ok(idf) => idf,
+        Err(error) => {
+            eprintln!("precis: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let engine = Engine::new(args.limits.limits())
+        .with_srx(srx)
+        .with_idf(idf);
     if args.jsonl {
         let stdin = io::stdin().lock();
         let stdout = io::BufWriter::new(io::stdout().lock());

@@ -7,6 +7,8 @@
 //! (`language` accepted). A bad line yields `{"id", "error": {"code",
 //! "message", "field"}}` and processing continues.
 
+pub mod idf;
+
 use std::io::{self, BufRead, Write};
 
 use serde::Deserialize;

@@ -55,6 +55,8 @@ pub struct ServerConfig {
     pub max_connection_age: Option<Duration>,
     /// SRX segmentation rules loaded at start-up (`--srx FILE`).
     pub srx: Option<std::sync::Arc<crate::text::srx::SrxRules>>,
+    /// Background IDF model for summaries (`--idf FILE`).
+    pub idf: Option<std::sync::Arc<crate::summarize::IdfModel>>,
 }
 
 impl Default for ServerConfig {
@@ -74,6 +76,7 @@ impl Default for ServerConfig {
             tcp_keepalive: Some(Duration::from_secs(60)),
             max_connection_age: None,
             srx: None,
+            idf: None,
         }
     }
 }

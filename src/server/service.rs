@@ -28,7 +28,11 @@ pub struct PrecisService {
 impl PrecisService {
     pub fn new(config: ServerConfig) -> PrecisService {
         PrecisService {
-            engine: Arc::new(Engine::new(config.limits).with_srx(config.srx.clone())),
+            engine: Arc::new(
+                Engine::new(config.limits)
+                    .with_srx(config.srx.clone())
+                    .with_idf(config.idf.clone()),
+            ),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
             config: Arc::new(config),
         }

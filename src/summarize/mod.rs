@@ -1,11 +1,14 @@
 //! Extractive summaries: score every sentence, then select within a budget,
 //! skipping near-duplicates, and return the selection in document order.
 
+pub mod boilerplate;
+pub mod idf;
 pub mod score;
 pub mod select;
 
 use serde::Serialize;
 
+pub use idf::IdfModel;
 pub use score::{ScoreComponents, Weights};
 pub use select::Budget;
 
@@ -55,6 +58,17 @@ pub fn summarize(
     budget: Budget,
     weights: &Weights,
 ) -> Summary {
-    let features = score::score(text, segmentation, weights);
+    summarize_with_idf(text, segmentation, budget, weights, None)
+}
+
+/// [`summarize`] with a background IDF model (see [`idf`]).
+pub fn summarize_with_idf(
+    text: &str,
+    segmentation: &Segmentation,
+    budget: Budget,
+    weights: &Weights,
+    background: Option<&IdfModel>,
+) -> Summary {
+    let features = score::score(text, segmentation, weights, background);
     select::select(&features, budget, weights)
 }

@@ -104,3 +104,65 @@ pub fn select(features: &[SentenceFeatures], budget: Budget, weights: &Weights) 
         warnings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summarize::score::ScoreComponents;
+
+    fn feature(score: f64, words: usize, code_points: usize) -> SentenceFeatures {
+        SentenceFeatures {
+            vector: Default::default(),
+            words,
+            code_points,
+            components: ScoreComponents {
+                boilerplate: 1.0,
+                ..ScoreComponents::default()
+            },
+            score,
+        }
+    }
+
+    #[test]
+    fn ties_are_broken_by_position_and_output_is_in_document_order() {
+        let features = vec![
+            feature(0.5, 10, 50),
+            feature(0.9, 10, 50),
+            feature(0.5, 10, 50),
+            feature(0.5, 10, 50),
+        ];
+        let summary = select(&features, Budget::Sentences(2), &Weights::default());
+        assert_eq!(summary.selected, vec![0, 1]);
+        assert_eq!(summary.scores[1].rank, 1);
+        assert_eq!(summary.scores[0].rank, 2);
+        assert_eq!(summary.scores[2].rank, 3);
+    }
+
+    #[test]
+    fn word_and_character_budgets_are_exact_and_skip_what_does_not_fit() {
+        let features = vec![
+            feature(0.9, 30, 150),
+            feature(0.8, 12, 60),
+            feature(0.7, 9, 40),
+        ];
+        let words = select(&features, Budget::Words(22), &Weights::default());
+        assert_eq!(words.selected, vec![1, 2]);
+        let chars = select(&features, Budget::Chars(150), &Weights::default());
+        assert_eq!(chars.selected, vec![0]);
+        let none = select(&features, Budget::Words(5), &Weights::default());
+        assert!(none.selected.is_empty());
+        assert_eq!(none.warnings.len(), 1);
+    }
+
+    #[test]
+    fn boilerplate_is_never_selected_and_ratio_rounds_up() {
+        let mut features = vec![
+            feature(0.9, 10, 50),
+            feature(0.5, 10, 50),
+            feature(0.4, 10, 50),
+        ];
+        features[0].components.boilerplate = 0.0;
+        let summary = select(&features, Budget::Ratio(0.3), &Weights::default());
+        assert_eq!(summary.selected, vec![1]);
+    }
+}

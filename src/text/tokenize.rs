@@ -2,9 +2,10 @@
 //!
 //! * Spaced scripts: UAX#29 words (unicode-segmentation), lowercased, stop
 //!   words removed, Snowball-stemmed where Snowball has the language.
-//! * Chinese, Japanese, Thai, Lao, Khmer, Burmese: character bigrams over
-//!   runs of letters (a dictionary-free stand-in for words that works for
-//!   TF-IDF similarity), plus UAX#29 words for embedded Latin text.
+//! * Chinese, Japanese: character bigrams over runs of letters (a
+//!   dictionary-free stand-in for words that also matches the character
+//!   scoring of Chinese ROUGE), plus UAX#29 words for embedded Latin text.
+//! * Thai, Lao, Khmer, Burmese: ICU4X words (LSTM models, `text::words`).
 //! * Vietnamese: syllables plus syllable bigrams (Vietnamese words are
 //!   mostly two syllables, so bigrams carry most of the meaning).
 
@@ -45,6 +46,10 @@ impl Tokenizer {
 
     /// Appends the index terms of `text` to `out`.
     pub fn terms(&self, text: &str, out: &mut Vec<String>) {
+        if is_icu_word_language(&self.language) {
+            self.icu_word_terms(text, out);
+            return;
+        }
         if is_unspaced(&self.language) {
             self.unspaced_terms(text, out);
             return;
@@ -69,6 +74,18 @@ impl Tokenizer {
                 Some(stemmer) => out.push(stemmer.stem(&word).into_owned()),
                 None => out.push(word),
             }
+        }
+    }
+
+    /// Thai, Lao, Khmer, Burmese: ICU4X's LSTM word segmenter, lowercased
+    /// (for embedded Latin), stop words and pure numbers/punctuation dropped.
+    fn icu_word_terms(&self, text: &str, out: &mut Vec<String>) {
+        for word in crate::text::words::words(text) {
+            let word = text[word.start..word.end].to_lowercase();
+            if word.chars().all(|c| !c.is_alphabetic()) || self.stopwords.contains(&word) {
+                continue;
+            }
+            out.push(word);
         }
     }
 
@@ -104,10 +121,20 @@ impl Tokenizer {
     }
 }
 
-/// Number of words in `text`: UAX#29 words for spaced scripts; for Chinese and
-/// Japanese each ideograph/kana counts as a word (as GMX-V counts CJK), and
-/// embedded Latin words count once.
+/// Languages whose words come from ICU4X's LSTM segmenter (no spaces
+/// between words, and no ideographs to count instead).
+fn is_icu_word_language(language: &str) -> bool {
+    matches!(language, "th" | "lo" | "km" | "my")
+}
+
+/// Number of words in `text`: UAX#29 words for spaced scripts; ICU4X words
+/// for Thai, Lao, Khmer and Burmese; for Chinese and Japanese each
+/// ideograph/kana counts as a word (as GMX-V counts CJK), and embedded Latin
+/// words count once.
 pub fn word_count(text: &str, language: &str) -> usize {
+    if is_icu_word_language(language) {
+        return crate::text::words::words(text).len();
+    }
     if matches!(language, "zh" | "ja") {
         return text
             .unicode_words()
@@ -137,12 +164,19 @@ pub fn stopwords(language: &str) -> &'static HashSet<String> {
         };
         vec![
             ("en", parse(include_str!("../../data/stopwords/en.txt"))),
+            ("de", parse(include_str!("../../data/stopwords/de.txt"))),
+            ("fr", parse(include_str!("../../data/stopwords/fr.txt"))),
+            ("es", parse(include_str!("../../data/stopwords/es.txt"))),
             ("id", parse(include_str!("../../data/stopwords/id.txt"))),
-            ("ms", parse(include_str!("../../data/stopwords/id.txt"))),
+            ("ms", parse(include_str!("../../data/stopwords/ms.txt"))),
+            ("fil", parse(include_str!("../../data/stopwords/fil.txt"))),
             ("vi", parse(include_str!("../../data/stopwords/vi.txt"))),
             ("zh", parse(include_str!("../../data/stopwords/zh.txt"))),
+            ("ja", parse(include_str!("../../data/stopwords/ja.txt"))),
             ("th", parse(include_str!("../../data/stopwords/th.txt"))),
-            ("fil", parse(include_str!("../../data/stopwords/fil.txt"))),
+            ("lo", parse(include_str!("../../data/stopwords/lo.txt"))),
+            ("km", parse(include_str!("../../data/stopwords/km.txt"))),
+            ("my", parse(include_str!("../../data/stopwords/my.txt"))),
         ]
     });
     lists
@@ -171,8 +205,37 @@ mod tests {
     }
 
     #[test]
+    fn thai_terms_are_icu_words_without_stop_words() {
+        let mut out = Vec::new();
+        // "The government announced a new policy" -- ICU4X cuts words; the
+        // stop word "ที่" (that/which) never appears in the terms.
+        Tokenizer::new("th").terms("รัฐบาลประกาศนโยบายใหม่ที่สำคัญ", &mut out);
+        assert!(out.contains(&"รัฐบาล".to_string()), "{out:?}");
+        assert!(!out.contains(&"ที่".to_string()), "{out:?}");
+        assert!(out.iter().all(|t| t.chars().count() > 1), "{out:?}");
+    }
+
+    #[test]
+    fn every_listed_language_has_stop_words() {
+        for code in [
+            "en", "zh", "ja", "vi", "id", "ms", "fil", "th", "lo", "km", "my", "de", "fr", "es",
+        ] {
+            assert!(
+                stopwords(code).len() >= 25,
+                "{code}: {}",
+                stopwords(code).len()
+            );
+        }
+        assert!(stopwords("de").contains("und"));
+        assert!(stopwords("fr").contains("les"));
+        assert!(stopwords("es").contains("los"));
+        assert!(stopwords("xx").is_empty());
+    }
+
+    #[test]
     fn word_counts() {
         assert_eq!(word_count("Trade grew 3.5% in 2025.", "en"), 5);
         assert_eq!(word_count("东盟合作 ASEAN", "zh"), 5);
+        assert!(word_count("รัฐบาลประกาศนโยบายใหม่", "th") >= 3);
     }
 }

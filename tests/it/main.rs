@@ -9,5 +9,6 @@ mod pipeline;
 mod properties;
 mod reliability;
 mod segmentation;
+mod summaries;
 mod support;
 mod translation;
