@@ -21,6 +21,9 @@ use crate::text::language::is_unspaced;
 pub struct Tokenizer {
     language: String,
     stemmer: Option<Stemmer>,
+    /// Stems already computed for this document: news repeats its words,
+    /// and Snowball was the largest single cost of scoring.
+    stem_cache: std::cell::RefCell<std::collections::HashMap<String, String>>,
     stopwords: &'static HashSet<String>,
 }
 
@@ -40,6 +43,7 @@ impl Tokenizer {
         Tokenizer {
             language: language.to_string(),
             stemmer: algorithm.map(Stemmer::create),
+            stem_cache: Default::default(),
             stopwords: stopwords(language),
         }
     }
@@ -71,7 +75,18 @@ impl Tokenizer {
                 continue;
             }
             match &self.stemmer {
-                Some(stemmer) => out.push(stemmer.stem(&word).into_owned()),
+                Some(stemmer) => {
+                    let mut cache = self.stem_cache.borrow_mut();
+                    let stem = match cache.get(&word) {
+                        Some(stem) => stem.clone(),
+                        None => {
+                            let stem = stemmer.stem(&word).into_owned();
+                            cache.insert(word, stem.clone());
+                            stem
+                        }
+                    };
+                    out.push(stem);
+                }
                 None => out.push(word),
             }
         }

@@ -133,18 +133,27 @@ pub struct Counts {
 impl Counts {
     /// Counts of `text` in `language`; `placeholders` are its protected spans.
     pub fn of(text: &str, language: &str, placeholders: &[Placeholder]) -> Counts {
-        // Markup is replaced by a space: tags are not words.
-        let mut prose = String::with_capacity(text.len());
-        let mut cursor = 0;
-        for p in placeholders
+        // Markup is replaced by a space: tags are not words. (No copy when
+        // there is no markup, the common case.)
+        let has_markup = placeholders
             .iter()
-            .filter(|p| p.kind == PlaceholderKind::Markup)
-        {
-            prose.push_str(&text[cursor..p.start]);
-            prose.push(' ');
-            cursor = p.end;
-        }
-        prose.push_str(&text[cursor..]);
+            .any(|p| p.kind == PlaceholderKind::Markup);
+        let prose: std::borrow::Cow<'_, str> = if has_markup {
+            let mut prose = String::with_capacity(text.len());
+            let mut cursor = 0;
+            for p in placeholders
+                .iter()
+                .filter(|p| p.kind == PlaceholderKind::Markup)
+            {
+                prose.push_str(&text[cursor..p.start]);
+                prose.push(' ');
+                cursor = p.end;
+            }
+            prose.push_str(&text[cursor..]);
+            prose.into()
+        } else {
+            text.into()
+        };
         let whitespace_words = prose
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -167,11 +176,21 @@ impl Counts {
             _ => Some(whitespace_words as f64),
         }
         .map(|w| (w * 100.0).round() / 100.0);
+        // One pass for code points and UTF-16 units; ASCII text needs no
+        // grapheme segmentation (every byte is a grapheme except CR LF).
+        let (code_points, utf16_units) = text
+            .chars()
+            .fold((0, 0), |(n, units), c| (n + 1, units + c.len_utf16()));
+        let graphemes = if text.is_ascii() {
+            text.len() - text.matches("\r\n").count()
+        } else {
+            text.graphemes(true).count()
+        };
         Counts {
             bytes: text.len(),
-            code_points: text.chars().count(),
-            utf16_units: text.encode_utf16().count(),
-            graphemes: text.graphemes(true).count(),
+            code_points,
+            utf16_units,
+            graphemes,
             words,
             gmx_words,
             placeholders: placeholders.len(),
@@ -524,7 +543,11 @@ fn new_segment(
 
 /// NFC, whitespace folded to single spaces.
 fn normalize(text: &str) -> String {
-    let nfc: String = text.nfc().collect();
+    // Most text is already NFC; the quick check skips recomposition.
+    let nfc: std::borrow::Cow<'_, str> = match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.into(),
+        _ => text.nfc().collect::<String>().into(),
+    };
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
