@@ -316,15 +316,8 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let srx = match args.srx.load() {
-        Ok(srx) => srx,
-        Err(error) => {
-            eprintln!("precis: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let idf = match cli::idf::load(args.idf.as_deref()) {
-        Ok(idf) => idf,
+    let (srx, idf) = match load_models(&args.srx, args.idf.as_deref()) {
+        Ok(models) => models,
         Err(error) => {
             eprintln!("precis: {error}");
             return ExitCode::FAILURE;
@@ -391,16 +384,19 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// SRX rules and the background IDF model, loaded once at start-up.
+type Models = (
+    Option<std::sync::Arc<precis::text::srx::SrxRules>>,
+    Option<std::sync::Arc<precis::summarize::IdfModel>>,
+);
+
+fn load_models(srx: &SrxArgs, idf: Option<&std::path::Path>) -> Result<Models, String> {
+    Ok((srx.load()?, cli::idf::load(idf)?))
+}
+
 fn document(command: Command, args: DocumentArgs) -> ExitCode {
-    let srx = match args.srx.load() {
-        Ok(srx) => srx,
-        Err(error) => {
-            eprintln!("precis: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let idf = match cli::idf::load(args.idf.as_deref()) {
-        Ok(idf) => idf,
+    let (srx, idf) = match load_models(&args.srx, args.idf.as_deref()) {
+        Ok(models) => models,
         Err(error) => {
             eprintln!("precis: {error}");
             return ExitCode::FAILURE;

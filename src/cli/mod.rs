@@ -390,29 +390,10 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Stri
     if command == Command::Assemble {
         return answer_assemble_line(line).map(|value| value.to_string());
     }
-    let parsed: JsonRequest = match serde_json::from_str::<Value>(line) {
-        Ok(value @ Value::Object(_)) => {
-            let id = value.get("id").cloned().unwrap_or(Value::Null);
-            serde_json::from_value(value)
-                .map_err(|e| error_line(id, "INVALID_ARGUMENT", &format!("bad field: {e}"), ""))?
-        }
-        Ok(_) => {
-            return Err(error_line(
-                Value::Null,
-                "INVALID_ARGUMENT",
-                "line is not a JSON object",
-                "",
-            ));
-        }
-        Err(e) => {
-            return Err(error_line(
-                Value::Null,
-                "INVALID_ARGUMENT",
-                &format!("malformed JSON: {e}"),
-                "",
-            ));
-        }
-    };
+    let value = parse_object(line)?;
+    let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let parsed: JsonRequest = serde_json::from_value(value)
+        .map_err(|e| error_line(id, "INVALID_ARGUMENT", &format!("bad field: {e}"), ""))?;
     let id = parsed.id.clone();
     let fail = |e: Error| error_line(id.clone(), e.code_name(), &e.to_string(), e.field());
     let request = parsed.into_request().map_err(fail)?;
@@ -424,26 +405,18 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Stri
     Ok(serde_json::to_string(&line).expect("protobuf messages serialize to JSON"))
 }
 
+/// One input line as a JSON object, or the error line for it.
+fn parse_object(line: &str) -> Result<Value, Value> {
+    let invalid = |message: &str| error_line(Value::Null, "INVALID_ARGUMENT", message, "");
+    match serde_json::from_str::<Value>(line) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(_) => Err(invalid("line is not a JSON object")),
+        Err(e) => Err(invalid(&format!("malformed JSON: {e}"))),
+    }
+}
+
 fn answer_assemble_line(line: &str) -> Result<Value, Value> {
-    let value: Value = match serde_json::from_str::<Value>(line) {
-        Ok(value @ Value::Object(_)) => value,
-        Ok(_) => {
-            return Err(error_line(
-                Value::Null,
-                "INVALID_ARGUMENT",
-                "line is not a JSON object",
-                "",
-            ));
-        }
-        Err(e) => {
-            return Err(error_line(
-                Value::Null,
-                "INVALID_ARGUMENT",
-                &format!("malformed JSON: {e}"),
-                "",
-            ));
-        }
-    };
+    let value = parse_object(line)?;
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let parsed: JsonAssemble = serde_json::from_value(value).map_err(|e| {
         error_line(

@@ -1,33 +1,11 @@
 //! The JSONL contract, through the real binary.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use serde_json::Value;
 
 use crate::support::SEED_ARTICLE;
 
 fn run(subcommand: &str, input: &str) -> (Vec<Value>, bool) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
-        .args([subcommand, "--jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let lines = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (lines, output.status.success())
+    crate::support::run_binary(&[subcommand, "--jsonl"], input)
 }
 
 #[test]

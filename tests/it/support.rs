@@ -75,3 +75,30 @@ impl TestServer {
         }
     }
 }
+
+/// Runs the `precis` binary with `args`, writes `input` to its stdin, and
+/// returns its stdout parsed as JSON Lines and whether it exited 0.
+pub fn run_binary(args: &[&str], input: &str) -> (Vec<serde_json::Value>, bool) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let lines = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, output.status.success())
+}

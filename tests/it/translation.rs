@@ -825,31 +825,6 @@ proptest! {
     }
 }
 
-fn run_binary(args: &[&str], input: &str) -> (Vec<serde_json::Value>, bool) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let lines = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (lines, output.status.success())
-}
-
 #[test]
 fn jsonl_prepare_then_assemble_through_the_binary() {
     use serde_json::{Value, json};
@@ -858,7 +833,7 @@ fn jsonl_prepare_then_assemble_through_the_binary() {
         "glossary": {"กรุงเทพมหานคร": {"en": "Bangkok Metropolitan Administration"}},
         "formats": ["xliff-2.1"],
     });
-    let (prepared, ok) = run_binary(&["prepare", "--jsonl"], &format!("{line}\n"));
+    let (prepared, ok) = crate::support::run_binary(&["prepare", "--jsonl"], &format!("{line}\n"));
     assert!(ok);
     let package = &prepared[0];
     assert_eq!(package["lang"], "th");
@@ -896,7 +871,7 @@ fn jsonl_prepare_then_assemble_through_the_binary() {
     .iter()
     .map(|l| format!("{l}\n"))
     .collect::<String>();
-    let (answers, ok) = run_binary(&["assemble", "--jsonl"], &input);
+    let (answers, ok) = crate::support::run_binary(&["assemble", "--jsonl"], &input);
     assert!(!ok, "a line with errors fails the run");
     assert_eq!(answers[0], json!({"id": "identity", "text": TH}));
     assert_eq!(
@@ -932,7 +907,7 @@ fn srx_file_changes_the_split_through_the_binary() {
         serde_json::json!({"id": 1, "text": text, "lang": "id"})
     );
     let sentences = |args: &[&str]| -> Vec<String> {
-        let (out, ok) = run_binary(args, &line);
+        let (out, ok) = crate::support::run_binary(args, &line);
         assert!(ok);
         out[0]["sentences"]
             .as_array()
@@ -952,6 +927,7 @@ fn srx_file_changes_the_split_through_the_binary() {
         ]
     );
     assert_ne!(built_in, with_srx, "the rule is not built in: {built_in:?}");
-    let (_, ok) = run_binary(&["segment", "--jsonl", "--srx", "/no/such/file.srx"], &line);
+    let (_, ok) =
+        crate::support::run_binary(&["segment", "--jsonl", "--srx", "/no/such/file.srx"], &line);
     assert!(!ok);
 }
