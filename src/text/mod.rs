@@ -122,32 +122,23 @@ pub fn segment_with(
 /// Converts byte spans to sentences with code point and UTF-16 offsets in
 /// one linear pass over the text.
 fn with_offsets(text: &str, spans: &[segment::Span]) -> Vec<Sentence> {
-    let mut sentences = Vec::with_capacity(spans.len());
-    let (mut byte, mut chars, mut utf16) = (0usize, 0usize, 0usize);
-    let mut advance = |to: usize| {
-        for c in text[byte..to].chars() {
-            chars += 1;
-            utf16 += c.len_utf16();
-        }
-        byte = to;
-        (chars, utf16)
-    };
-    for (index, span) in spans.iter().enumerate() {
-        let (char_start, utf16_start) = advance(span.start);
-        let (char_end, utf16_end) = advance(span.end);
-        sentences.push(Sentence {
+    let mut sentences: Vec<Sentence> = spans
+        .iter()
+        .enumerate()
+        .map(|(index, span)| Sentence {
             index,
             start: span.start,
             end: span.end,
-            char_start,
-            char_end,
-            utf16_start,
-            utf16_end,
+            char_start: 0,
+            char_end: 0,
+            utf16_start: 0,
+            utf16_end: 0,
             paragraph: 0,
             kind: SentenceKind::Body,
             boundary_rule: span.rule,
-        });
-    }
+        })
+        .collect();
+    recount_offsets(text, &mut sentences);
     sentences
 }
 
