@@ -106,6 +106,7 @@ pub struct WeightFields {
     pub title: Option<f64>,
     pub length: Option<f64>,
     pub redundancy: Option<f64>,
+    pub centrality: Option<f64>,
 }
 
 impl WeightFields {
@@ -118,6 +119,11 @@ impl WeightFields {
             ("weights.position", self.position, &mut weights.position),
             ("weights.title", self.title, &mut weights.title),
             ("weights.length", self.length, &mut weights.length),
+            (
+                "weights.centrality",
+                self.centrality,
+                &mut weights.centrality,
+            ),
         ];
         for (field, value, slot) in fields {
             if let Some(value) = value {

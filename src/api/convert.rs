@@ -25,6 +25,7 @@ fn weights(weights: Option<pb::ScoringWeights>) -> WeightFields {
         title: weights.title,
         length: weights.length,
         redundancy: weights.redundancy,
+        centrality: weights.centrality,
     }
 }
 
@@ -192,6 +193,7 @@ fn scored_sentence(text: &str, s: &Sentence, score: &SentenceScore) -> pb::Score
             title: c.title,
             length: c.length,
             boilerplate: c.boilerplate,
+            centrality: c.centrality,
         }),
         selected: score.selected,
         rank: u32_of(score.rank),

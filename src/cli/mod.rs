@@ -69,6 +69,7 @@ pub struct JsonWeights {
     pub title: Option<f64>,
     pub length: Option<f64>,
     pub redundancy: Option<f64>,
+    pub centrality: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -122,6 +123,7 @@ impl JsonRequest {
                 title: weights.title,
                 length: weights.length,
                 redundancy: weights.redundancy,
+                centrality: weights.centrality,
             },
             document_id,
             target_langs: self.target_langs,

@@ -139,6 +139,7 @@ impl PrecisService {
                 title: Some(weights.title),
                 length: Some(weights.length),
                 redundancy: Some(weights.redundancy),
+                centrality: Some(weights.centrality),
             }),
             default_batch_limits: Some(pb::BatchLimits {
                 max_segments: batch.max_segments as u32,

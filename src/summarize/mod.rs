@@ -2,6 +2,7 @@
 //! skipping near-duplicates, and return the selection in document order.
 
 pub mod boilerplate;
+pub mod centrality;
 pub mod idf;
 pub mod score;
 pub mod select;
@@ -69,6 +70,7 @@ pub fn summarize_with_idf(
     weights: &Weights,
     background: Option<&IdfModel>,
 ) -> Summary {
-    let features = score::score(text, segmentation, weights, background);
+    let mut features = score::score(text, segmentation, weights, background);
+    score::fit_to_budget(&mut features, budget, weights);
     select::select(&features, budget, weights)
 }
