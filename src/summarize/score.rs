@@ -366,3 +366,52 @@ fn length_prior(words: usize, language: &str) -> f64 {
         25.0 / words
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(words: usize, boilerplate: f64, position: f64) -> SentenceFeatures {
+        SentenceFeatures {
+            vector: TermVector::default(),
+            words,
+            code_points: words * 5,
+            components: ScoreComponents {
+                position,
+                boilerplate,
+                ..ScoreComponents::default()
+            },
+            score: 0.0,
+        }
+    }
+
+    #[test]
+    fn budget_share_counts_only_eligible_sentences_in_the_budget_unit() {
+        // Four eligible sentences of 10 words, one boilerplate line.
+        let mut features: Vec<SentenceFeatures> = (0..4).map(|_| feature(10, 1.0, 1.0)).collect();
+        features.push(feature(10, 0.0, 0.0));
+        assert_eq!(budget_share(&features, Budget::Sentences(1)), 0.25);
+        assert_eq!(budget_share(&features, Budget::Ratio(0.5)), 0.5);
+        assert_eq!(budget_share(&features, Budget::Words(20)), 0.5);
+        assert_eq!(budget_share(&features, Budget::Chars(100)), 0.5);
+        assert_eq!(budget_share(&features, Budget::Sentences(9)), 1.0);
+    }
+
+    #[test]
+    fn the_position_component_fades_only_between_the_two_shares() {
+        let weights = Weights::default();
+        let mut small: Vec<SentenceFeatures> = (0..10).map(|_| feature(10, 1.0, 0.8)).collect();
+        fit_to_budget(&mut small, Budget::Sentences(3), &weights);
+        assert!(small.iter().all(|f| f.components.position == 0.8));
+        let mut middle = small.clone();
+        fit_to_budget(&mut middle, Budget::Sentences(5), &weights);
+        assert!(
+            middle
+                .iter()
+                .all(|f| (f.components.position - 0.4).abs() < 1e-9)
+        );
+        let mut large = small.clone();
+        fit_to_budget(&mut large, Budget::Ratio(0.6), &weights);
+        assert!(large.iter().all(|f| f.components.position == 0.0));
+    }
+}
