@@ -86,10 +86,10 @@ fn similarity(a: &TermVector, b: &TermVector) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::summarize::score::TermCounts;
 
     fn vector(terms: &[u32]) -> TermVector {
-        let counts: HashMap<u32, u32> = terms.iter().map(|&t| (t, 1)).collect();
+        let counts: TermCounts = terms.iter().map(|&t| (t, 1)).collect();
         TermVector::from_counts(&counts, &[1.0; 16])
     }
 
