@@ -178,10 +178,16 @@ pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
     let mut advance = |to: usize| {
         // Byte-wise: every non-continuation byte starts a code point; a
         // four-byte sequence (lead byte >= 0xF0) is a UTF-16 surrogate pair.
-        for &b in &text.as_bytes()[byte..to] {
-            let lead = usize::from((b as i8) >= -0x40);
-            chars += lead;
-            utf16 += lead + usize::from(b >= 0xF0);
+        let bytes = &text.as_bytes()[byte..to];
+        if bytes.is_ascii() {
+            chars += bytes.len();
+            utf16 += bytes.len();
+        } else {
+            for &b in bytes {
+                let lead = usize::from((b as i8) >= -0x40);
+                chars += lead;
+                utf16 += lead + usize::from(b >= 0xF0);
+            }
         }
         byte = to;
         (chars, utf16)
