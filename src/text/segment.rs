@@ -775,6 +775,29 @@ fn starts_list_item_labelled(rest: &str, label: &str) -> bool {
 /// How much of the sentence so far a line-break decision looks at (bytes).
 const FRAGMENT_WINDOW: usize = 1024;
 
+/// [`LineShape::words_up_to`]'s byte classes.
+const SPACE: u8 = 1;
+const ALPHANUMERIC: u8 = 2;
+const NON_ASCII: u8 = 4;
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if !byte.is_ascii() {
+            NON_ASCII
+        } else if matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            ALPHANUMERIC
+        } else {
+            0
+        };
+        b += 1;
+    }
+    classes
+};
+
 /// [`is_inert_ascii`] as tables: `INERT[spaces_inert][byte]`.
 static INERT: [[bool; 256]; 2] = {
     let mut tables = [[false; 256]; 2];
@@ -869,26 +892,24 @@ impl LineShape {
 
     /// [`LineShape::words`] of `fragment`, counting no further than `cap`.
     pub fn words_up_to(fragment: &str, cap: usize) -> usize {
-        // Byte loop while the text is ASCII (ASCII whitespace is what
-        // `char::is_whitespace` accepts below 0x80); it usually reaches
+        // Branch-free byte loop while the text is ASCII (ASCII whitespace is
+        // what `char::is_whitespace` accepts below 0x80); it usually reaches
         // `cap` long before the end. Non-ASCII text takes the char path.
-        let (mut count, mut in_word, mut alphanumeric) = (0, false, false);
+        let (mut count, mut in_word, mut alphanumeric) = (0usize, false, false);
         for &b in fragment.as_bytes() {
-            if !b.is_ascii() {
+            let class = BYTE_CLASS[usize::from(b)];
+            if class & NON_ASCII != 0 {
                 return LineShape::words_up_to_unicode(fragment, cap);
             }
-            if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
-                count += usize::from(in_word && alphanumeric);
-                if count >= cap {
-                    return cap;
-                }
-                (in_word, alphanumeric) = (false, false);
-            } else {
-                in_word = true;
-                alphanumeric |= b.is_ascii_alphanumeric();
+            let space = class & SPACE != 0;
+            count += usize::from(in_word & alphanumeric & space);
+            if count >= cap {
+                return cap;
             }
+            in_word = !space;
+            alphanumeric = (alphanumeric & !space) | (class & ALPHANUMERIC != 0);
         }
-        (count + usize::from(in_word && alphanumeric)).min(cap)
+        (count + usize::from(in_word & alphanumeric)).min(cap)
     }
 
     fn words_up_to_unicode(fragment: &str, cap: usize) -> usize {
