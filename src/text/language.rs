@@ -267,6 +267,8 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("ar", include_str!("../../data/lang/ar.txt")),
     ("el", include_str!("../../data/lang/el.txt")),
     ("kk", include_str!("../../data/lang/kk.txt")),
+    ("it", include_str!("../../data/lang/it.txt")),
+    ("ru", include_str!("../../data/lang/ru.txt")),
 ];
 
 impl LanguageData {

@@ -539,10 +539,14 @@ impl Splitter<'_> {
             && !self.extra_abbreviations.iter().any(|a| a == word)
     }
 
-    /// Whether the text at `pos` is a dash, whitespace and a lowercase word.
+    /// Whether the text at `pos` is a dash (also "--", the typed em dash),
+    /// whitespace and a lowercase word.
     fn dash_then_lowercase(&self, pos: usize) -> bool {
         let rest = &self.text[pos..];
-        let Some(after_dash) = rest.strip_prefix(['—', '–', '-']) else {
+        let Some(after_dash) = rest
+            .strip_prefix("--")
+            .or_else(|| rest.strip_prefix(['—', '–', '-']))
+        else {
             return false;
         };
         let word = after_dash.trim_start();
@@ -561,6 +565,7 @@ impl Splitter<'_> {
         if word.is_empty() {
             return false;
         }
+        let word = without_elision(word);
         let lower = word.to_lowercase();
         let next_starts_sentence = self.data.is_sentence_starter(next_word);
         let next_is_digit = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
@@ -866,6 +871,22 @@ fn starts_list_item(rest: &str) -> bool {
             (after.starts_with(". ") || after.starts_with(") ")) && digits <= 3
         }
         _ => false,
+    }
+}
+
+/// `word` without an elided article or preposition before an apostrophe
+/// ("l'Avv" -> "Avv", "dell'Ing" -> "Ing", "d'env" -> "env"): the
+/// abbreviation is the part after it.
+fn without_elision(word: &str) -> &str {
+    match word.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
+        Some((i, apostrophe))
+            if (1..=5).contains(&word[..i].chars().count())
+                && word[..i].chars().all(char::is_alphabetic)
+                && i + apostrophe.len_utf8() < word.len() =>
+        {
+            &word[i + apostrophe.len_utf8()..]
+        }
+        _ => word,
     }
 }
 
@@ -1271,6 +1292,51 @@ mod tests {
             )
             .len(),
             2
+        );
+    }
+
+    #[test]
+    fn language_data_titles_months_and_elided_articles() {
+        // Italian titles behind an elided article.
+        assert_eq!(
+            sentences("Ho parlato con l'Avv. Rossi ieri. Poi è partito.", "it"),
+            vec!["Ho parlato con l'Avv. Rossi ieri.", "Poi è partito."]
+        );
+        // Spanish and Italian month abbreviations before a day or year.
+        assert_eq!(
+            sentences("La reunión es el Mar. 23 de mayo en Lima.", "es").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Ci vediamo il 15 ott. 2027 a Roma.", "it").len(),
+            1
+        );
+        // Russian "г.": city before a name, year before a new sentence.
+        assert_eq!(
+            sentences(
+                "Он посетил г. Казань в 1998 г. В 2001 г. он вернулся.",
+                "ru"
+            ),
+            vec!["Он посетил г. Казань в 1998 г.", "В 2001 г. он вернулся."]
+        );
+        // English rupees before an amount.
+        assert_eq!(
+            sentences("He was paid Rs. 3520 for the work.", "en").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn double_hyphen_dash_before_lowercase_continues() {
+        assert_eq!(
+            sentences(
+                "Mix it, bake it and -- voila! -- dinner is ready. Enjoy.",
+                "en"
+            ),
+            vec![
+                "Mix it, bake it and -- voila! -- dinner is ready.",
+                "Enjoy."
+            ]
         );
     }
 
