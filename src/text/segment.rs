@@ -1251,15 +1251,15 @@ mod tests {
 
     #[test]
     fn numero_sign_continues_after_a_full_stop() {
+        // "жыл" (year) is an ordinary word, not an abbreviation: only the
+        // numero sign keeps the citation together.
         assert_eq!(
-            sentences(
-                "Закон от 6 октября 2003 г. № 131-ФЗ вступил в силу. Он действует.",
-                "ru"
-            ),
-            vec![
-                "Закон от 6 октября 2003 г. № 131-ФЗ вступил в силу.",
-                "Он действует."
-            ]
+            sentences("(«Айқын», 12 мамыр 2015 жыл. № 88). Келесі сөйлем.", "kk"),
+            vec!["(«Айқын», 12 мамыр 2015 жыл. № 88).", "Келесі сөйлем."]
+        );
+        assert_eq!(
+            sentences("Бұл 2015 жыл. Келесі жыл жақсы болды.", "kk").len(),
+            2
         );
     }
 
