@@ -74,3 +74,13 @@ for rpc in get-info process; do
   done
 done
 echo "server: $(rss)  (after tonic client)"
+
+echo "== memory at concurrency 64: a fresh server, Process only, peak RSS (VmHWM)"
+kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true
+taskset -c "$server_cpus" ./target/release/precis serve --listen "$addr" 2>"$work/server.log" &
+server_pid=$!
+sleep 1
+taskset -c "$client_cpus" h2load -D "$seconds" -c 64 -m 1 -t 1 -d "$work/process.bin" \
+  -H 'content-type: application/grpc' -H 'te: trailers' \
+  "http://$addr/precis.v1.Precis/Process" 2>&1 | grep -E "finished in|^requests:"
+echo "server: $(rss)  (after Process at c=64, default --max-concurrent-requests and --workers)"

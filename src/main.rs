@@ -121,6 +121,10 @@ struct ServeArgs {
     /// instead of queueing without bound.
     #[arg(long, env = "PRECIS_MAX_CONCURRENT_REQUESTS", default_value_t = ServerConfig::default().max_concurrent_requests)]
     max_concurrent_requests: usize,
+    /// Requests whose CPU work runs at once (default: the number of cores);
+    /// admitted requests beyond it wait for a free worker.
+    #[arg(long, env = "PRECIS_WORKERS", default_value_t = precis::server::default_workers())]
+    workers: usize,
     /// Largest number of items in one ProcessStream call.
     #[arg(long, env = "PRECIS_MAX_STREAM_ITEMS", default_value_t = ServerConfig::default().max_stream_items)]
     max_stream_items: usize,
@@ -329,6 +333,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let config = ServerConfig {
         limits: args.limits.limits(),
         max_concurrent_requests: args.max_concurrent_requests.max(1),
+        workers: args.workers.max(1),
         max_stream_items: args.max_stream_items,
         request_timeout: (args.request_timeout_ms > 0)
             .then(|| Duration::from_millis(args.request_timeout_ms)),

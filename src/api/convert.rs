@@ -253,11 +253,11 @@ pub fn summarize_response(
     }
 }
 
-fn translation_segment(s: &TranslationSegment) -> pb::TranslationSegment {
+fn translation_segment(s: TranslationSegment) -> pb::TranslationSegment {
     pb::TranslationSegment {
-        id: s.id.clone(),
+        id: s.id,
         index: u32_of(s.index),
-        text: s.text.clone(),
+        text: s.text,
         start: u32_of(s.start),
         end: u32_of(s.end),
         char_start: u32_of(s.char_start),
@@ -266,20 +266,20 @@ fn translation_segment(s: &TranslationSegment) -> pb::TranslationSegment {
         utf16_end: u32_of(s.utf16_end),
         paragraph: u32_of(s.paragraph),
         kind: kind(s.kind),
-        protected_text: s.protected_text.clone(),
+        protected_text: s.protected_text,
         placeholders: s
             .placeholders
-            .iter()
+            .into_iter()
             .map(|p| pb::Placeholder {
                 id: u32_of(p.id),
                 kind: p.kind.as_str().to_string(),
-                text: p.text.clone(),
-                token: p.token.clone(),
+                text: p.text,
+                token: p.token,
                 start: u32_of(p.start),
                 end: u32_of(p.end),
                 role: p.role.as_str().to_string(),
                 pair: u32_of(p.pair),
-                translations: p.translations.clone(),
+                translations: p.translations,
             })
             .collect(),
         counts: Some(pb::Counts {
@@ -292,26 +292,26 @@ fn translation_segment(s: &TranslationSegment) -> pb::TranslationSegment {
             placeholders: u32_of(s.counts.placeholders),
         }),
         in_summary: s.in_summary,
-        prev_id: s.prev_id.clone(),
-        next_id: s.next_id.clone(),
-        gap_after: s.gap_after.clone(),
+        prev_id: s.prev_id,
+        next_id: s.next_id,
+        gap_after: s.gap_after,
         batch: u32_of(s.batch),
-        html: s.html.clone(),
-        xliff: s.xliff.clone(),
+        html: s.html,
+        xliff: s.xliff,
         score: s.score,
         rank: u32_of(s.rank),
-        exact_hash: s.exact_hash.clone(),
-        normalized_hash: s.normalized_hash.clone(),
-        repetition_of: s.repetition_of.clone(),
+        exact_hash: s.exact_hash,
+        normalized_hash: s.normalized_hash,
+        repetition_of: s.repetition_of,
         resegmented: s.resegmented,
-        flags: s.flags.clone(),
+        flags: s.flags,
     }
 }
 
-fn batch(b: &Batch) -> pb::Batch {
+fn batch(b: Batch) -> pb::Batch {
     pb::Batch {
         index: u32_of(b.index),
-        segment_ids: b.segment_ids.clone(),
+        segment_ids: b.segment_ids,
         code_points: u32_of(b.code_points),
         bytes: u32_of(b.bytes),
         oversized: b.oversized,
@@ -320,39 +320,46 @@ fn batch(b: &Batch) -> pb::Batch {
     }
 }
 
-fn engine_target(t: &EngineTarget) -> pb::EngineTarget {
+fn engine_target(t: EngineTarget) -> pb::EngineTarget {
     pb::EngineTarget {
-        lang: t.lang.clone(),
-        engine_code: t.engine_code.clone(),
+        lang: t.lang,
+        engine_code: t.engine_code,
         supported: t.supported,
     }
 }
 
-fn package(p: &Package) -> pb::Package {
+fn package(p: Package) -> pb::Package {
     pb::Package {
-        leading: p.leading.clone(),
-        segments: p.segments.iter().map(translation_segment).collect(),
-        batches: p.batches.iter().map(batch).collect(),
-        engine: p.engine.clone(),
-        engine_targets: p.engine_targets.iter().map(engine_target).collect(),
-        renditions: p.renditions.clone().into_iter().collect(),
+        leading: p.leading,
+        segments: p.segments.into_iter().map(translation_segment).collect(),
+        batches: p.batches.into_iter().map(batch).collect(),
+        engine: p.engine,
+        engine_targets: p.engine_targets.into_iter().map(engine_target).collect(),
+        renditions: p.renditions.into_iter().collect(),
     }
 }
 
-pub fn prepare_response(processed: &Processed, target_langs: &[String]) -> pb::PrepareResponse {
-    let p = &processed.package;
+/// The Prepare response; consumes `processed` (its strings move into the
+/// message instead of being copied).
+pub fn prepare_response(processed: Processed, target_langs: &[String]) -> pb::PrepareResponse {
+    let warnings = package_warnings(&processed);
+    let Processed {
+        segmentation,
+        package: p,
+        ..
+    } = processed;
     pb::PrepareResponse {
-        language: processed.segmentation.language.clone(),
-        language_detected: processed.segmentation.language_detected,
-        title: processed.segmentation.title.clone(),
+        language: segmentation.language,
+        language_detected: segmentation.language_detected,
+        title: segmentation.title,
         target_langs: target_langs.to_vec(),
-        leading: p.leading.clone(),
-        segments: p.segments.iter().map(translation_segment).collect(),
-        batches: p.batches.iter().map(batch).collect(),
-        warnings: package_warnings(processed),
-        engine: p.engine.clone(),
-        engine_targets: p.engine_targets.iter().map(engine_target).collect(),
-        renditions: p.renditions.clone().into_iter().collect(),
+        leading: p.leading,
+        segments: p.segments.into_iter().map(translation_segment).collect(),
+        batches: p.batches.into_iter().map(batch).collect(),
+        warnings,
+        engine: p.engine,
+        engine_targets: p.engine_targets.into_iter().map(engine_target).collect(),
+        renditions: p.renditions.into_iter().collect(),
     }
 }
 
@@ -362,22 +369,28 @@ fn package_warnings(processed: &Processed) -> Vec<String> {
     all
 }
 
+/// The Process response; consumes `processed` like [`prepare_response`].
 pub fn process_response(
     text: &str,
-    processed: &Processed,
+    processed: Processed,
     target_langs: &[String],
 ) -> pb::ProcessResponse {
-    let (segmentation, summary) = (&processed.segmentation, &processed.summary);
+    let warnings = package_warnings(&processed);
+    let Processed {
+        segmentation,
+        summary,
+        package: p,
+    } = processed;
     pb::ProcessResponse {
-        language: segmentation.language.clone(),
+        sentences: scored_sentences(text, &segmentation, &summary),
+        summary: summary.text(text, &segmentation),
+        selected: selected(&summary),
+        language: segmentation.language,
         language_detected: segmentation.language_detected,
-        title: segmentation.title.clone(),
-        sentences: scored_sentences(text, segmentation, summary),
-        summary: summary.text(text, segmentation),
-        selected: selected(summary),
-        package: Some(package(&processed.package)),
+        title: segmentation.title,
+        package: Some(package(p)),
         target_langs: target_langs.to_vec(),
-        warnings: package_warnings(processed),
+        warnings,
     }
 }
 

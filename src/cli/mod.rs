@@ -339,7 +339,7 @@ pub fn run_request(
         Command::Prepare => {
             let processed = engine.process(&validated)?;
             Response::Prepare(convert::prepare_response(
-                &processed,
+                processed,
                 &validated.package.target_langs,
             ))
         }
@@ -353,7 +353,7 @@ pub fn run_request(
             let processed = engine.process(&validated)?;
             Response::Process(convert::process_response(
                 text,
-                &processed,
+                processed,
                 &validated.package.target_langs,
             ))
         }

@@ -26,6 +26,10 @@ pub use service::PrecisService;
 pub struct ServerConfig {
     pub limits: Limits,
     pub max_concurrent_requests: usize,
+    /// Requests whose CPU work runs at the same time (blocking threads);
+    /// admitted requests beyond it wait for a worker. More workers than
+    /// cores only add context switches and per-thread malloc arenas.
+    pub workers: usize,
     pub max_stream_items: usize,
     /// Deadline of each request (each item of a stream), measured from its
     /// arrival; a client's sooner `grpc-timeout` wins. Answered with
@@ -64,6 +68,7 @@ impl Default for ServerConfig {
         ServerConfig {
             limits: Limits::default(),
             max_concurrent_requests: 64,
+            workers: default_workers(),
             max_stream_items: 10_000,
             request_timeout: Some(Duration::from_secs(30)),
             max_message_bytes: 4 * 1024 * 1024,
@@ -79,6 +84,11 @@ impl Default for ServerConfig {
             idf: None,
         }
     }
+}
+
+/// One worker per available core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// PEM-encoded server identity, and the CA that client certificates must

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::{Stream, StreamExt};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::{Request as GrpcRequest, Response, Status, Streaming};
 
 use crate::api::{convert, pb};
@@ -17,11 +17,29 @@ use crate::server::metrics as m;
 use crate::server::observe::CallInfo;
 use crate::server::{ServerConfig, status};
 
+/// A permit of `semaphore`, waiting at most until `deadline`.
+async fn acquire_before(
+    semaphore: &Arc<Semaphore>,
+    deadline: Option<Instant>,
+) -> Result<OwnedSemaphorePermit, Status> {
+    let acquire = semaphore.clone().acquire_owned();
+    let acquired = match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline.into(), acquire)
+            .await
+            .map_err(|_| status::deadline_exceeded())?,
+        None => acquire.await,
+    };
+    acquired.map_err(|_| status::shutting_down())
+}
+
 /// Shared state of the service.
 #[derive(Clone)]
 pub struct PrecisService {
     engine: Arc<Engine>,
+    /// Admission: requests in flight (refused beyond, see [`Self::run`]).
     permits: Arc<Semaphore>,
+    /// CPU workers: admitted requests whose work runs at once.
+    workers: Arc<Semaphore>,
     config: Arc<ServerConfig>,
 }
 
@@ -34,6 +52,7 @@ impl PrecisService {
                     .with_idf(config.idf.clone()),
             ),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+            workers: Arc::new(Semaphore::new(config.workers.max(1))),
             config: Arc::new(config),
         }
     }
@@ -62,27 +81,22 @@ impl PrecisService {
             return Err(status::deadline_exceeded());
         }
         let permit = if wait {
-            let acquire = self.permits.clone().acquire_owned();
-            let acquired = match deadline {
-                Some(deadline) => tokio::time::timeout_at(deadline.into(), acquire)
-                    .await
-                    .map_err(|_| status::deadline_exceeded())?,
-                None => acquire.await,
-            };
-            acquired.map_err(|_| status::shutting_down())?
+            acquire_before(&self.permits, deadline).await?
         } else {
             self.permits.clone().try_acquire_owned().map_err(|_| {
                 metrics::counter!(m::OVERLOAD_REJECTIONS, "rpc" => rpc).increment(1);
                 status::overloaded(self.config.max_concurrent_requests)
             })?
         };
+        // Admitted work queues here for one of the CPU workers.
+        let worker_permit = acquire_before(&self.workers, deadline).await?;
         let interrupt = Interrupt::with_deadline(deadline);
         let _cancel_on_drop = CancelOnDrop(interrupt.clone());
         let engine = self.engine.clone();
         let span = tracing::Span::current();
         let worker_interrupt = interrupt.clone();
         let worker = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let _permits = (permit, worker_permit);
             let _entered = span.enter();
             let _busy = BusyWorker::start();
             let result = work(&engine, &worker_interrupt);
@@ -205,7 +219,7 @@ fn process(
     record_document(rpc, request.text.len(), &processed.segmentation.language);
     Ok(convert::process_response(
         &request.text,
-        &processed,
+        processed,
         &validated.package.target_langs,
     ))
 }
@@ -264,7 +278,7 @@ impl pb::precis_server::Precis for PrecisService {
             let processed = engine.process_until(&validated, interrupt)?;
             record_document(RPC, request.text.len(), &processed.segmentation.language);
             Ok(convert::prepare_response(
-                &processed,
+                processed,
                 &validated.package.target_langs,
             ))
         })

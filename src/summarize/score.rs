@@ -2,8 +2,7 @@
 //! overlap and a length prior, each in [0, 1], combined with weights and a
 //! boilerplate multiplier.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::summarize::boilerplate;
@@ -44,6 +43,9 @@ pub struct ScoreComponents {
     pub boilerplate: f64,
 }
 
+/// Term id -> count in one sentence (or the title, or the document).
+pub type TermCounts = FxHashMap<u32, u32>;
+
 /// A sparse TF-IDF vector: (term id, weight), sorted by term id, with its norm.
 #[derive(Debug, Clone, Default)]
 pub struct TermVector {
@@ -52,7 +54,7 @@ pub struct TermVector {
 }
 
 impl TermVector {
-    fn from_counts(counts: &HashMap<u32, u32>, idf: &[f64]) -> TermVector {
+    fn from_counts(counts: &TermCounts, idf: &[f64]) -> TermVector {
         let mut entries: Vec<(u32, f64)> = counts
             .iter()
             .map(|(&term, &tf)| (term, (1.0 + f64::from(tf).ln()) * idf[term as usize]))
@@ -105,25 +107,28 @@ pub fn score(
 ) -> Vec<SentenceFeatures> {
     let language = segmentation.language.as_str();
     let tokenizer = Tokenizer::new(language);
-    let mut vocabulary: HashMap<String, u32> = HashMap::new();
-    let mut scratch = Vec::new();
-    let mut intern = |text: &str, scratch: &mut Vec<String>| -> HashMap<u32, u32> {
-        scratch.clear();
-        tokenizer.terms(text, scratch);
-        let mut counts = HashMap::new();
-        for term in scratch.drain(..) {
-            let next_id = vocabulary.len() as u32;
-            let id = *vocabulary.entry(term).or_insert(next_id);
+    let mut vocabulary: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut intern = |text: &str| -> TermCounts {
+        let mut counts = TermCounts::default();
+        tokenizer.for_each_term(text, &mut |term| {
+            let id = match vocabulary.get(term) {
+                Some(&id) => id,
+                None => {
+                    let id = vocabulary.len() as u32;
+                    vocabulary.insert(term.into(), id);
+                    id
+                }
+            };
             *counts.entry(id).or_insert(0) += 1;
-        }
+        });
         counts
     };
-    let sentence_counts: Vec<HashMap<u32, u32>> = segmentation
+    let sentence_counts: Vec<TermCounts> = segmentation
         .sentences
         .iter()
-        .map(|s| intern(s.text(text), &mut scratch))
+        .map(|s| intern(s.text(text)))
         .collect();
-    let title_counts = intern(&segmentation.title, &mut scratch);
+    let title_counts = intern(&segmentation.title);
     let idf = blended_idf(
         &vocabulary,
         &sentence_counts,
@@ -131,7 +136,7 @@ pub fn score(
     );
 
     // The document centroid: term frequencies over body sentences.
-    let mut centroid_counts: HashMap<u32, u32> = HashMap::new();
+    let mut centroid_counts = TermCounts::default();
     for (counts, sentence) in sentence_counts.iter().zip(&segmentation.sentences) {
         if sentence.kind == SentenceKind::Body {
             for (&term, &tf) in counts {
@@ -188,8 +193,8 @@ pub fn score(
 /// language, the mean of the two after scaling each to [0, 1] by its largest
 /// value (so the corpus and the document count equally).
 fn blended_idf(
-    vocabulary: &HashMap<String, u32>,
-    sentence_counts: &[HashMap<u32, u32>],
+    vocabulary: &FxHashMap<Box<str>, u32>,
+    sentence_counts: &[TermCounts],
     background: Option<&LanguageIdf>,
 ) -> Vec<f64> {
     let n_sentences = sentence_counts.len() as f64;
@@ -238,7 +243,7 @@ fn position_prior(rank: usize) -> f64 {
 }
 
 /// Share of the title's terms found in the sentence.
-fn title_overlap(sentence: &HashMap<u32, u32>, title: &HashMap<u32, u32>) -> f64 {
+fn title_overlap(sentence: &TermCounts, title: &TermCounts) -> f64 {
     if title.is_empty() {
         return 0.0;
     }

@@ -14,7 +14,7 @@
 //! `space_model` (`feature weight` lines of the Thai/Lao space model, see
 //! [`crate::text::space_breaks`]).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 use crate::text::space_breaks::SpaceModel;
@@ -224,12 +224,12 @@ pub fn is_opening_punct(c: char) -> bool {
 #[derive(Debug, Default)]
 pub struct LanguageData {
     pub code: String,
-    titles: HashSet<String>,
-    number: HashSet<String>,
-    final_: HashSet<String>,
-    general: HashSet<String>,
-    starters: HashSet<String>,
-    months: HashSet<String>,
+    titles: FxHashSet<String>,
+    number: FxHashSet<String>,
+    final_: FxHashSet<String>,
+    general: FxHashSet<String>,
+    starters: FxHashSet<String>,
+    months: FxHashSet<String>,
     continuers: Vec<String>,
     /// Numbers followed by a dot are ordinals before month names ("3. Oktober").
     pub ordinal_dot: bool,

@@ -41,7 +41,10 @@ pub fn classify(text: &str, title: Option<&str>, sentences: &mut [Sentence]) -> 
         let standalone = is_standalone_line(text, sentence.start, sentence.end);
         sentence.kind = if is_metadata(slice, standalone) {
             SentenceKind::Metadata
-        } else if standalone && LineShape::of(slice).is_heading_like() {
+        } else if standalone
+            && !LineShape::has_final_punct(slice)
+            && LineShape::of(slice).is_heading_like()
+        {
             SentenceKind::Heading
         } else {
             SentenceKind::Body
@@ -137,24 +140,27 @@ pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
     if patterns.domain.is_match(sentence) {
         return true;
     }
-    let shape = LineShape::of(sentence);
-    if shape.words <= 12 && patterns.boilerplate.is_match(sentence) {
+    // Every rule below looks at lines of at most 12 words: count no further
+    // (most sentences are longer, and this runs on every sentence).
+    let words = LineShape::words_up_to(sentence, 13);
+    if words <= 12 && patterns.boilerplate.is_match(sentence) {
         return true;
     }
     if !standalone || sentence.contains('\n') {
         return false;
     }
-    if shape.final_punct && shape.words > 6 {
+    let final_punct = LineShape::has_final_punct(sentence);
+    if final_punct && words > 6 {
         return false;
     }
-    if shape.words <= 6 && !shape.final_punct && patterns.byline.is_match(sentence) {
+    if words <= 6 && !final_punct && patterns.byline.is_match(sentence) {
         return true;
     }
-    if shape.words <= 12 && patterns.label.is_match(sentence) {
+    if words <= 12 && patterns.label.is_match(sentence) {
         return true;
     }
     // "Published on January 14, 2026", "Wed, Jan 14 2026 08:44 pm"
-    shape.words <= 8 && !shape.final_punct && patterns.date.is_match(sentence)
+    words <= 8 && !final_punct && patterns.date.is_match(sentence)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod segment;
 pub mod space_breaks;
 pub mod srx;
 pub mod tokenize;
+pub mod uax29;
 pub mod words;
 
 use serde::Serialize;
@@ -175,9 +176,12 @@ fn break_spans_at(text: &str, spans: Vec<segment::Span>, breaks: &[usize]) -> Ve
 pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
     let (mut byte, mut chars, mut utf16) = (0usize, 0usize, 0usize);
     let mut advance = |to: usize| {
-        for c in text[byte..to].chars() {
-            chars += 1;
-            utf16 += c.len_utf16();
+        // Byte-wise: every non-continuation byte starts a code point; a
+        // four-byte sequence (lead byte >= 0xF0) is a UTF-16 surrogate pair.
+        for &b in &text.as_bytes()[byte..to] {
+            let lead = usize::from((b as i8) >= -0x40);
+            chars += lead;
+            utf16 += lead + usize::from(b >= 0xF0);
         }
         byte = to;
         (chars, utf16)
@@ -189,9 +193,18 @@ pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
 }
 
 fn warnings(text: &str) -> Vec<String> {
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    // Control characters (Cc) other than \n, \r, \t, counted on bytes:
+    // C0 and DEL are single bytes, C1 (U+0080..U+009F) is 0xC2 0x80..0x9F.
+    let bytes = text.as_bytes();
+    let controls = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| match b {
+            b'\n' | b'\r' | b'\t' => false,
+            0..=0x1F | 0x7F => true,
+            0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+            _ => false,
+        })
         .count();
     if controls == 0 {
         Vec::new()

@@ -121,6 +121,20 @@ impl Splitter<'_> {
         // title ("《摔跤吧！爸爸》") do not end the sentence.
         let mut title_open_at: Option<usize> = None;
         while pos < len {
+            // Fast path: skip ASCII bytes that no rule below looks at (most
+            // of a Latin-script text), stopping where a list marker may start.
+            let spaces_inert = next_list_label.is_none() && self.data.space_model.is_empty();
+            let limit = if marker_check_at >= pos {
+                marker_check_at
+            } else {
+                len
+            };
+            while pos < limit && is_inert_ascii(self.bytes[pos], spaces_inert) {
+                pos += 1;
+            }
+            if pos >= len {
+                break;
+            }
             let ch = self.char_at(pos);
             let ch_len = ch.len_utf8();
             if pos == marker_check_at {
@@ -845,6 +859,16 @@ fn starts_list_item_labelled(rest: &str, label: &str) -> bool {
 /// How much of the sentence so far a line-break decision looks at (bytes).
 const FRAGMENT_WINDOW: usize = 1024;
 
+/// An ASCII byte that [`Splitter::run`] only steps over: not a line break,
+/// not a possible terminator, and not a space when spaces matter (a list
+/// label is pending or the language has a space model). Non-ASCII bytes
+/// always take the per-character path.
+fn is_inert_ascii(b: u8, spaces_inert: bool) -> bool {
+    b < 0x80
+        && !matches!(b, b'\n' | b'\r' | b'.' | b'!' | b'?' | b';' | b':')
+        && (spaces_inert || !matches!(b, b' ' | b'\t'))
+}
+
 /// Whitespace inside a line.
 fn is_horizontal_space(c: char) -> bool {
     c.is_whitespace()
@@ -955,11 +979,25 @@ impl LineShape {
                 shape.cased = true;
             }
         }
-        shape.final_punct = fragment
+        shape.final_punct = LineShape::has_final_punct(fragment);
+        shape
+    }
+
+    /// [`LineShape::words`] of `fragment`, counting no further than `cap`.
+    pub fn words_up_to(fragment: &str, cap: usize) -> usize {
+        fragment
+            .split_whitespace()
+            .filter(|word| word.chars().any(char::is_alphanumeric))
+            .take(cap)
+            .count()
+    }
+
+    /// [`LineShape::final_punct`] of `fragment`.
+    pub fn has_final_punct(fragment: &str) -> bool {
+        fragment
             .chars()
             .next_back()
-            .is_some_and(ends_sentence_punct);
-        shape
+            .is_some_and(ends_sentence_punct)
     }
 
     /// Short, mostly capitalised, without final punctuation: a headline, a

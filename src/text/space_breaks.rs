@@ -20,7 +20,7 @@
 //! Cost: a bounded window on either side of each space is word-segmented,
 //! so the cost per space is constant and the pass stays linear.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use icu_segmenter::options::WordBreakInvariantOptions;
@@ -42,7 +42,7 @@ const WORD_WINDOW_CHARS: usize = 24;
 /// Feature weights of the space model.
 #[derive(Debug, Default, Clone)]
 pub struct SpaceModel {
-    weights: HashMap<String, f32>,
+    weights: FxHashMap<String, f32>,
 }
 
 /// Lengths (in characters) used as bucket edges for the length features.

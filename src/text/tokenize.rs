@@ -9,21 +9,39 @@
 //! * Vietnamese: syllables plus syllable bigrams (Vietnamese words are
 //!   mostly two syllables, so bigrams carry most of the meaning).
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::language::is_unspaced;
+use crate::text::uax29;
+
+/// Words cached per language and thread (see [`WORD_TERMS`]); the cache
+/// starts over when it reaches this size, which bounds its memory (~2 MB).
+const MAX_CACHED_WORDS: usize = 32_768;
+
+thread_local! {
+    /// The term of every word already seen on this thread, per language
+    /// (`None`: the word is dropped), keyed by the word as written. News
+    /// repeats its words within and across articles, and lowercasing, the
+    /// stop-word lookup and Snowball stemming were most of the cost of
+    /// scoring. The mapping is a pure function of (language, word), so the
+    /// cache never changes a result.
+    static WORD_TERMS: RefCell<Vec<(String, WordTerms)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Word as written -> its term (`None`: dropped), for one language.
+type WordTerms = FxHashMap<Box<str>, Option<Box<str>>>;
 
 /// Produces index terms for one language.
 pub struct Tokenizer {
     language: String,
     stemmer: Option<Stemmer>,
-    /// Stems already computed for this document: news repeats its words,
-    /// and Snowball was the largest single cost of scoring.
-    stem_cache: std::cell::RefCell<std::collections::HashMap<String, String>>,
     stopwords: &'static HashSet<String>,
 }
 
@@ -43,80 +61,115 @@ impl Tokenizer {
         Tokenizer {
             language: language.to_string(),
             stemmer: algorithm.map(Stemmer::create),
-            stem_cache: Default::default(),
             stopwords: stopwords(language),
         }
     }
 
     /// Appends the index terms of `text` to `out`.
     pub fn terms(&self, text: &str, out: &mut Vec<String>) {
+        self.for_each_term(text, &mut |term| out.push(term.to_string()));
+    }
+
+    /// Calls `emit` with each index term of `text`, in order.
+    pub fn for_each_term(&self, text: &str, emit: &mut dyn FnMut(&str)) {
         if is_icu_word_language(&self.language) {
-            self.icu_word_terms(text, out);
+            self.icu_word_terms(text, emit);
             return;
         }
         if is_unspaced(&self.language) {
-            self.unspaced_terms(text, out);
+            self.unspaced_terms(text, emit);
             return;
         }
-        let words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
         if self.language == "vi" {
-            for (i, word) in words.iter().enumerate() {
-                if !self.stopwords.contains(word) {
-                    out.push(word.clone());
-                }
-                if let Some(next) = words.get(i + 1) {
-                    out.push(format!("{word} {next}"));
-                }
-            }
+            self.vietnamese_terms(text, emit);
             return;
         }
-        for word in words {
-            if self.stopwords.contains(&word) || word.chars().all(|c| !c.is_alphanumeric()) {
-                continue;
-            }
-            match &self.stemmer {
-                Some(stemmer) => {
-                    let mut cache = self.stem_cache.borrow_mut();
-                    let stem = match cache.get(&word) {
-                        Some(stem) => stem.clone(),
-                        None => {
-                            let stem = stemmer.stem(&word).into_owned();
-                            cache.insert(word, stem.clone());
-                            stem
-                        }
-                    };
-                    out.push(stem);
+        WORD_TERMS.with_borrow_mut(|caches| {
+            let cache = match caches.iter().position(|(code, _)| *code == self.language) {
+                Some(i) => &mut caches[i].1,
+                None => {
+                    caches.push((self.language.clone(), FxHashMap::default()));
+                    &mut caches.last_mut().expect("just pushed").1
                 }
-                None => out.push(word),
+            };
+            if cache.len() >= MAX_CACHED_WORDS {
+                cache.clear();
+            }
+            for word in uax29::words(text) {
+                if let Some(term) = cache.get(word) {
+                    if let Some(term) = term {
+                        emit(term);
+                    }
+                    continue;
+                }
+                let term = self.spaced_term(word);
+                if let Some(term) = &term {
+                    emit(term);
+                }
+                cache.insert(word.into(), term);
+            }
+        });
+    }
+
+    /// The term of one word of a spaced script: lowercased and stemmed;
+    /// `None` for stop words and words without a letter or digit.
+    fn spaced_term(&self, word: &str) -> Option<Box<str>> {
+        let lower = word.to_lowercase();
+        if self.stopwords.contains(&lower) || lower.chars().all(|c| !c.is_alphanumeric()) {
+            return None;
+        }
+        Some(match &self.stemmer {
+            Some(stemmer) => stemmer.stem(&lower).into(),
+            None => lower.into(),
+        })
+    }
+
+    /// Vietnamese: syllables (without stop words) and syllable bigrams.
+    fn vietnamese_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {
+        let words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
+        let mut bigram = String::new();
+        for (i, word) in words.iter().enumerate() {
+            if !self.stopwords.contains(word) {
+                emit(word);
+            }
+            if let Some(next) = words.get(i + 1) {
+                bigram.clear();
+                bigram.push_str(word);
+                bigram.push(' ');
+                bigram.push_str(next);
+                emit(&bigram);
             }
         }
     }
 
     /// Thai, Lao, Khmer, Burmese: ICU4X's LSTM word segmenter, lowercased
     /// (for embedded Latin), stop words and pure numbers/punctuation dropped.
-    fn icu_word_terms(&self, text: &str, out: &mut Vec<String>) {
+    fn icu_word_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {
         for word in crate::text::words::words(text) {
             let word = text[word.start..word.end].to_lowercase();
             if word.chars().all(|c| !c.is_alphabetic()) || self.stopwords.contains(&word) {
                 continue;
             }
-            out.push(word);
+            emit(&word);
         }
     }
 
-    fn unspaced_terms(&self, text: &str, out: &mut Vec<String>) {
+    fn unspaced_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {
         let mut run: Vec<char> = Vec::new();
-        let flush = |run: &mut Vec<char>, out: &mut Vec<String>| {
+        let mut gram = String::new();
+        let mut flush = |run: &mut Vec<char>, emit: &mut dyn FnMut(&str)| {
             if run.len() == 1 {
-                let single = run[0].to_string();
-                if !self.stopwords.contains(&single) {
-                    out.push(single);
+                gram.clear();
+                gram.push(run[0]);
+                if !self.stopwords.contains(&gram) {
+                    emit(&gram);
                 }
             }
             for pair in run.windows(2) {
-                let bigram: String = pair.iter().collect();
-                if !self.stopwords.contains(&bigram) {
-                    out.push(bigram);
+                gram.clear();
+                gram.extend(pair);
+                if !self.stopwords.contains(&gram) {
+                    emit(&gram);
                 }
             }
             run.clear();
@@ -124,15 +177,15 @@ impl Tokenizer {
         for word in text.split_word_bounds() {
             let first = word.chars().next().unwrap_or(' ');
             if first.is_ascii_alphanumeric() {
-                flush(&mut run, out);
-                out.push(word.to_lowercase());
+                flush(&mut run, emit);
+                emit(&word.to_lowercase());
             } else if word.chars().any(char::is_alphabetic) {
                 run.extend(word.chars().filter(|c| !c.is_whitespace()));
             } else {
-                flush(&mut run, out);
+                flush(&mut run, emit);
             }
         }
-        flush(&mut run, out);
+        flush(&mut run, emit);
     }
 }
 
@@ -162,7 +215,7 @@ pub fn word_count(text: &str, language: &str) -> usize {
             })
             .sum();
     }
-    text.unicode_words().count()
+    uax29::words(text).count()
 }
 
 /// The stop word list of a language (empty when Precis has none).

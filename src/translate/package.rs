@@ -3,8 +3,10 @@
 //! translation memories, renditions for engines, and batches sized for an
 //! engine profile.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -154,19 +156,28 @@ impl Counts {
         } else {
             text.into()
         };
-        let whitespace_words = prose
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count();
+        // One pass over the prose: whitespace-delimited words that hold a
+        // letter or digit, and characters other than whitespace and ASCII
+        // punctuation (GMX-V).
+        let (mut whitespace_words, mut characters) = (0usize, 0usize);
+        let (mut in_word, mut word_has_alphanumeric) = (false, false);
+        for c in prose.chars() {
+            if c.is_whitespace() {
+                whitespace_words += usize::from(in_word && word_has_alphanumeric);
+                (in_word, word_has_alphanumeric) = (false, false);
+            } else {
+                in_word = true;
+                word_has_alphanumeric |= c.is_alphanumeric();
+                characters += usize::from(!c.is_ascii_punctuation());
+            }
+        }
+        whitespace_words += usize::from(in_word && word_has_alphanumeric);
         let words = if is_unspaced(language) {
             words::words(&prose).len()
         } else {
             whitespace_words
         };
-        let characters = prose
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
-            .count() as f64;
+        let characters = characters as f64;
         let gmx_words = match language {
             "zh" => Some(characters / 2.8),
             "ja" => Some(characters / 3.0),
@@ -178,9 +189,12 @@ impl Counts {
         .map(|w| (w * 100.0).round() / 100.0);
         // One pass for code points and UTF-16 units; ASCII text needs no
         // grapheme segmentation (every byte is a grapheme except CR LF).
-        let (code_points, utf16_units) = text
-            .chars()
-            .fold((0, 0), |(n, units), c| (n + 1, units + c.len_utf16()));
+        let (code_points, utf16_units) = if text.is_ascii() {
+            (text.len(), text.len())
+        } else {
+            text.chars()
+                .fold((0, 0), |(n, units), c| (n + 1, units + c.len_utf16()))
+        };
         let graphemes = if text.is_ascii() {
             text.len() - text.matches("\r\n").count()
         } else {
@@ -335,7 +349,7 @@ pub fn build(
     };
     let mut ids = IdMaker {
         document_id,
-        occurrences: HashMap::new(),
+        occurrences: FxHashMap::default(),
     };
     let mut segments: Vec<TranslationSegment> = Vec::new();
     for (i, sentence) in sentences.iter().enumerate() {
@@ -474,7 +488,7 @@ fn jsonl(segments: &[TranslationSegment]) -> String {
 
 struct IdMaker<'a> {
     document_id: &'a str,
-    occurrences: HashMap<(usize, String), usize>,
+    occurrences: FxHashMap<(usize, String), usize>,
 }
 
 impl IdMaker<'_> {
@@ -542,13 +556,28 @@ fn new_segment(
 }
 
 /// NFC, whitespace folded to single spaces.
-fn normalize(text: &str) -> String {
-    // Most text is already NFC; the quick check skips recomposition.
-    let nfc: std::borrow::Cow<'_, str> = match unicode_normalization::is_nfc_quick(text.chars()) {
+fn normalize(text: &str) -> Cow<'_, str> {
+    // Most text is ASCII with single spaces between words: already normal.
+    if text.is_ascii() && is_single_spaced_ascii(text.as_bytes()) {
+        return text.into();
+    }
+    // Most other text is already NFC; the quick check skips recomposition.
+    let nfc: Cow<'_, str> = match unicode_normalization::is_nfc_quick(text.chars()) {
         unicode_normalization::IsNormalized::Yes => text.into(),
         _ => text.nfc().collect::<String>().into(),
     };
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ").into()
+}
+
+/// ASCII without leading, trailing or repeated spaces and without other
+/// whitespace: what `split_whitespace` + `join(" ")` would return unchanged.
+fn is_single_spaced_ascii(bytes: &[u8]) -> bool {
+    let edges_ok = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
+    edges_ok
+        && !bytes
+            .iter()
+            .any(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+        && !bytes.windows(2).any(|pair| pair == b"  ")
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
