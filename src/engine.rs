@@ -360,26 +360,12 @@ impl Engine {
 
     /// Segmentation and summary.
     pub fn summarize(&self, request: &Validated<'_>) -> Result<(Segmentation, Summary), Error> {
-        let segmentation = self.segment(request)?;
-        let summary = summarize::summarize_with_idf(
-            request.text,
-            &segmentation,
-            request.budget,
-            &request.weights,
-            self.idf.as_deref(),
-        );
-        Ok((segmentation, summary))
+        self.summarize_until(request, &Interrupt::none())
     }
 
     /// Segmentation, summary and translation package from one segmentation pass.
     pub fn process(&self, request: &Validated<'_>) -> Result<Processed, Error> {
-        let (segmentation, summary) = self.summarize(request)?;
-        let package = package::build(request.text, &segmentation, &summary, &request.package);
-        Ok(Processed {
-            segmentation,
-            summary,
-            package,
-        })
+        self.process_until(request, &Interrupt::none())
     }
 
     /// [`Engine::segment`] that first checks `interrupt`.
@@ -401,16 +387,19 @@ impl Engine {
     ) -> Result<(Segmentation, Summary), Error> {
         let segmentation = self.segment_until(request, interrupt)?;
         interrupt.check("summarize")?;
-        let summary = summarize::summarize(
+        let summary = summarize::summarize_with_idf(
             request.text,
             &segmentation,
             request.budget,
             &request.weights,
+            self.idf.as_deref(),
         );
         Ok((segmentation, summary))
     }
 
-    /// [`Engine::process`] that checks `interrupt` before each stage.
+    /// [`Engine::process`] that checks `interrupt` before each stage and
+    /// once more before the result is handed back (packaging is the longest
+    /// stage; work past its deadline is not worth converting).
     pub fn process_until(
         &self,
         request: &Validated<'_>,
@@ -419,6 +408,7 @@ impl Engine {
         let (segmentation, summary) = self.summarize_until(request, interrupt)?;
         interrupt.check("package")?;
         let package = package::build(request.text, &segmentation, &summary, &request.package);
+        interrupt.check("respond")?;
         Ok(Processed {
             segmentation,
             summary,
@@ -436,6 +426,7 @@ mod interrupt_tests {
         let engine = Engine::default();
         let request = Request {
             text: "Trade grew 5% in 2025. Energy deals followed. Mr. Kao was pleased.".into(),
+            language: Some("en".into()),
             ..Request::default()
         };
         let validated = engine.validate(&request).unwrap();
@@ -444,9 +435,29 @@ mod interrupt_tests {
             engine.process_until(&validated, &never).unwrap(),
             engine.process(&validated).unwrap()
         );
+        // The server's (interruptible) path uses the background IDF too.
+        let mut builder = crate::summarize::idf::IdfBuilder::new();
+        for document in [
+            "Trade grew in 2025.",
+            "Energy deals followed.",
+            "Trade talks.",
+        ] {
+            builder.add_document(document, Some("en"));
+        }
+        let with_idf =
+            Engine::default().with_idf(Some(std::sync::Arc::new(builder.finish(1, 100))));
+        let scores = |engine: &Engine| {
+            let (_, summary) = engine.summarize_until(&validated, &never).unwrap();
+            summary
+                .scores
+                .iter()
+                .map(|s| s.components.tfidf)
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(scores(&with_idf), scores(&engine));
         assert_eq!(
-            engine.summarize_until(&validated, &never).unwrap(),
-            engine.summarize(&validated).unwrap()
+            with_idf.summarize_until(&validated, &never).unwrap(),
+            with_idf.summarize(&validated).unwrap()
         );
         let cancelled = Interrupt::with_deadline(None);
         cancelled.cancel();

@@ -13,7 +13,8 @@ struct Pattern {
     regex: Regex,
 }
 
-static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+/// (factor, pattern) per line of `data/summarize/boilerplate.txt`.
+fn lines() -> impl Iterator<Item = (f64, String)> {
     include_str!("../../data/summarize/boilerplate.txt")
         .lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
@@ -21,10 +22,26 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             let (factor, pattern) = line
                 .split_once('\t')
                 .expect("boilerplate.txt: <factor> TAB <regex>");
-            Pattern {
-                factor: factor.trim().parse().expect("boilerplate.txt: factor"),
-                regex: Regex::new(&format!("(?i){pattern}")).expect("boilerplate.txt: regex"),
-            }
+            let factor = factor.trim().parse().expect("boilerplate.txt: factor");
+            (factor, format!("(?i){pattern}"))
+        })
+}
+
+/// Every pattern in one alternation: news sentences match none of them, and
+/// on ASCII text one `is_match` of the alternation (a single lazy-DFA pass,
+/// ~8x faster than the patterns one by one) settles that.
+static ANY: LazyLock<Regex> = LazyLock::new(|| {
+    let alternation: Vec<String> = lines().map(|(_, p)| format!("(?:{p})")).collect();
+    Regex::new(&alternation.join("|")).expect("boilerplate.txt: regex")
+});
+
+/// The patterns one by one, for non-ASCII sentences and the rare ASCII
+/// sentence that matches [`ANY`].
+static EACH: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    lines()
+        .map(|(factor, pattern)| Pattern {
+            factor,
+            regex: Regex::new(&pattern).expect("boilerplate.txt: regex"),
         })
         .collect()
 });
@@ -32,8 +49,13 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 /// Score multiplier for `sentence`: 1 for news text, lower (down to 0) for
 /// boilerplate. The smallest factor of the matching patterns wins.
 pub fn factor(sentence: &str) -> f64 {
-    PATTERNS
-        .iter()
+    // The shortcut only for ASCII: on other text the lazy DFA gives up at
+    // the first non-ASCII byte (Unicode `\b`), and the fallback engine is
+    // slower on the large alternation than the small patterns one by one.
+    if sentence.is_ascii() && !ANY.is_match(sentence) {
+        return 1.0;
+    }
+    EACH.iter()
         .filter(|pattern| pattern.regex.is_match(sentence))
         .map(|pattern| pattern.factor)
         .fold(1.0, f64::min)

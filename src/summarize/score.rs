@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::summarize::boilerplate;
 use crate::summarize::idf::{IdfModel, LanguageIdf};
-use crate::text::tokenize::{Tokenizer, word_count};
+use crate::text::tokenize::Tokenizer;
 use crate::text::{Segmentation, SentenceKind};
 
 /// Relative weights of the score components and the redundancy threshold.
@@ -108,9 +108,10 @@ pub fn score(
     let language = segmentation.language.as_str();
     let tokenizer = Tokenizer::new(language);
     let mut vocabulary: FxHashMap<Box<str>, u32> = FxHashMap::default();
-    let mut intern = |text: &str| -> TermCounts {
+    // Term counts and word count of a text, on one tokenizer pass.
+    let mut intern = |text: &str| -> (TermCounts, usize) {
         let mut counts = TermCounts::default();
-        tokenizer.for_each_term(text, &mut |term| {
+        let words = tokenizer.for_each_term(text, &mut |term| {
             let id = match vocabulary.get(term) {
                 Some(&id) => id,
                 None => {
@@ -121,14 +122,14 @@ pub fn score(
             };
             *counts.entry(id).or_insert(0) += 1;
         });
-        counts
+        (counts, words)
     };
-    let sentence_counts: Vec<TermCounts> = segmentation
+    let (sentence_counts, sentence_words): (Vec<TermCounts>, Vec<usize>) = segmentation
         .sentences
         .iter()
         .map(|s| intern(s.text(text)))
-        .collect();
-    let title_counts = intern(&segmentation.title);
+        .unzip();
+    let (title_counts, _) = intern(&segmentation.title);
     let idf = blended_idf(
         &vocabulary,
         &sentence_counts,
@@ -153,10 +154,10 @@ pub fn score(
         .sentences
         .iter()
         .zip(&sentence_counts)
-        .map(|(sentence, counts)| {
+        .zip(sentence_words)
+        .map(|((sentence, counts), words)| {
             let slice = sentence.text(text);
             let vector = TermVector::from_counts(counts, &idf);
-            let words = word_count(slice, language);
             let kind_factor = match sentence.kind {
                 SentenceKind::Body => 1.0,
                 SentenceKind::Heading => 0.3,

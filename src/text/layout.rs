@@ -4,7 +4,7 @@
 //! "Click here" links and bare domains around the body. They are classified
 //! here so the summarizer never selects them and translators see them marked.
 
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -105,39 +105,53 @@ fn is_standalone_line(text: &str, start: usize, end: usize) -> bool {
 }
 
 struct MetadataPatterns {
-    label: Regex,
-    date: Regex,
-    boilerplate: Regex,
-    domain: Regex,
-    byline: Regex,
+    label: LazyLock<Regex>,
+    date: LazyLock<Regex>,
+    boilerplate: LazyLock<Regex>,
+    domain: LazyLock<Regex>,
+    byline: LazyLock<Regex>,
 }
 
-fn patterns() -> &'static MetadataPatterns {
-    static PATTERNS: OnceLock<MetadataPatterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| MetadataPatterns {
-        // "Category: ...", "Document Date: ...", "Show on website : ..."
-        label: Regex::new(r"^\s*[\p{L}][\p{L}\p{M}'’-]*(?:\s+[\p{L}\p{M}'’-]+){0,3}\s*[:：]").unwrap(),
-        // Month names or numeric dates, years, clock times.
-        date: Regex::new(
+/// Each pattern compiles on first use (most sentences need only `domain`).
+static PATTERNS: MetadataPatterns = MetadataPatterns {
+    // "Category: ...", "Document Date: ...", "Show on website : ..."
+    label: LazyLock::new(|| {
+        Regex::new(r"^\s*[\p{L}][\p{L}\p{M}'’-]*(?:\s+[\p{L}\p{M}'’-]+){0,3}\s*[:：]").unwrap()
+    }),
+    // Month names or numeric dates, years, clock times.
+    date: LazyLock::new(|| {
+        Regex::new(
             r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|wed|thu|fri|sat|sun)\b|\b(?:19|20)\d\d\b|\b\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?\b|\d{4}年|\d{1,2}月\d{1,2}日",
         )
-        .unwrap(),
-        boilerplate: Regex::new(
+        .unwrap()
+    }),
+    boilerplate: LazyLock::new(|| {
+        Regex::new(
             r"(?i)click here|read more|share (?:this|on)|all rights reserved|copyright\s*(?:©|\(c\)|\d{4})|subscribe|advertisement|follow us|sign up|newsletter|getty images|photo(?:graph)?\s*(?:by|:|credit)|image(?:s)?\s*(?:by|:|credit)|^\s*credit\s*:|related (?:articles|stories|news)",
         )
-        .unwrap(),
-        // A bare domain or URL on its own: "rki.news", "www.example.com/x".
-        domain: Regex::new(r"^(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)+(?:/\S*)?$").unwrap(),
-        // "By Jane Doe", "Oleh Budi", "Por María".
-        byline: Regex::new(r"^(?:By|BY|Por|Par|Oleh|Von|Bởi)\s+\p{Lu}").unwrap(),
-    })
+        .unwrap()
+    }),
+    // A bare domain or URL on its own: "rki.news", "www.example.com/x".
+    domain: LazyLock::new(|| {
+        Regex::new(r"^(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)+(?:/\S*)?$").unwrap()
+    }),
+    // "By Jane Doe", "Oleh Budi", "Por María".
+    byline: LazyLock::new(|| Regex::new(r"^(?:By|BY|Por|Par|Oleh|Von|Bởi)\s+\p{Lu}").unwrap()),
+};
+
+fn patterns() -> &'static MetadataPatterns {
+    &PATTERNS
 }
 
 /// A metadata or boilerplate line: never summary material.
 pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
     let sentence = sentence.trim();
     let patterns = patterns();
-    if patterns.domain.is_match(sentence) {
+    // A bare domain has a dot and no whitespace (cheap checks first).
+    if sentence.contains('.')
+        && !sentence.contains(char::is_whitespace)
+        && patterns.domain.is_match(sentence)
+    {
         return true;
     }
     // Every rule below looks at lines of at most 12 words: count no further

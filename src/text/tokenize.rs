@@ -70,19 +70,19 @@ impl Tokenizer {
         self.for_each_term(text, &mut |term| out.push(term.to_string()));
     }
 
-    /// Calls `emit` with each index term of `text`, in order.
-    pub fn for_each_term(&self, text: &str, emit: &mut dyn FnMut(&str)) {
+    /// Calls `emit` with each index term of `text`, in order, and returns
+    /// [`word_count`] of `text` (counted on the same pass where the terms
+    /// come from the words it counts).
+    pub fn for_each_term(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
         if is_icu_word_language(&self.language) {
-            self.icu_word_terms(text, emit);
-            return;
+            return self.icu_word_terms(text, emit);
         }
         if is_unspaced(&self.language) {
             self.unspaced_terms(text, emit);
-            return;
+            return word_count(text, &self.language);
         }
         if self.language == "vi" {
-            self.vietnamese_terms(text, emit);
-            return;
+            return self.vietnamese_terms(text, emit);
         }
         WORD_TERMS.with_borrow_mut(|caches| {
             let cache = match caches.iter().position(|(code, _)| *code == self.language) {
@@ -95,7 +95,9 @@ impl Tokenizer {
             if cache.len() >= MAX_CACHED_WORDS {
                 cache.clear();
             }
+            let mut words = 0;
             for word in uax29::words(text) {
+                words += 1;
                 if let Some(term) = cache.get(word) {
                     if let Some(term) = term {
                         emit(term);
@@ -108,7 +110,8 @@ impl Tokenizer {
                 }
                 cache.insert(word.into(), term);
             }
-        });
+            words
+        })
     }
 
     /// The term of one word of a spaced script: lowercased and stemmed;
@@ -125,8 +128,8 @@ impl Tokenizer {
     }
 
     /// Vietnamese: syllables (without stop words) and syllable bigrams.
-    fn vietnamese_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {
-        let words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
+    fn vietnamese_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
+        let words: Vec<String> = uax29::words(text).map(str::to_lowercase).collect();
         let mut bigram = String::new();
         for (i, word) in words.iter().enumerate() {
             if !self.stopwords.contains(word) {
@@ -140,18 +143,21 @@ impl Tokenizer {
                 emit(&bigram);
             }
         }
+        words.len()
     }
 
     /// Thai, Lao, Khmer, Burmese: ICU4X's LSTM word segmenter, lowercased
     /// (for embedded Latin), stop words and pure numbers/punctuation dropped.
-    fn icu_word_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {
-        for word in crate::text::words::words(text) {
+    fn icu_word_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
+        let words = crate::text::words::words(text);
+        for word in &words {
             let word = text[word.start..word.end].to_lowercase();
             if word.chars().all(|c| !c.is_alphabetic()) || self.stopwords.contains(&word) {
                 continue;
             }
             emit(&word);
         }
+        words.len()
     }
 
     fn unspaced_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {

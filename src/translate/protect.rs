@@ -9,7 +9,7 @@
 //! standalone (XLIFF `ph`).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
@@ -244,43 +244,69 @@ pub struct Protector {
 }
 
 struct Patterns {
-    html_tag: Regex,
-    md_code: Regex,
-    md_image: Regex,
-    md_link: Regex,
-    md_strong: Regex,
-    md_emphasis: Regex,
-    md_line_marker: Regex,
-    variable: Regex,
-    url: Regex,
-    email: Regex,
-    date: Regex,
-    number: Regex,
-    handle: Regex,
-    hashtag: Regex,
+    html_tag: LazyLock<Regex>,
+    md_code: LazyLock<Regex>,
+    md_image: LazyLock<Regex>,
+    md_link: LazyLock<Regex>,
+    md_strong: LazyLock<Regex>,
+    md_emphasis: LazyLock<Regex>,
+    md_line_marker: LazyLock<Regex>,
+    variable: LazyLock<Regex>,
+    url: LazyLock<Regex>,
+    email: LazyLock<Regex>,
+    date: LazyLock<Regex>,
+    number: LazyLock<Regex>,
+    handle: LazyLock<Regex>,
+    hashtag: LazyLock<Regex>,
 }
 
+/// Each pattern compiles on first use: plain text never needs the HTML and
+/// Markdown ones, and most sentences skip the others by a character check
+/// (see [`Protector::find`]), which keeps start-up short for the CLI.
+static PATTERNS: Patterns = Patterns {
+    html_tag: LazyLock::new(|| {
+        Regex::new(r"<!--[\s\S]*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});").unwrap()
+    }),
+    md_code: LazyLock::new(|| Regex::new(r"`[^`\n]+`").unwrap()),
+    md_image: LazyLock::new(|| Regex::new(r"!\[[^\]\n]*\]\([^)\s]+\)").unwrap()),
+    md_link: LazyLock::new(|| {
+        Regex::new(r"(\[)[^\]\n]+(\]\([^)\s]+(?:\s+\x22[^\x22\n]*\x22)?\))").unwrap()
+    }),
+    md_strong: LazyLock::new(|| {
+        Regex::new(r"(\*\*|__)[^\s*_](?:[^\n]*?[^\s*_])?(\*\*|__)").unwrap()
+    }),
+    md_emphasis: LazyLock::new(|| {
+        Regex::new(r"(?:^|[^*\w])(\*)[^\s*](?:[^*\n]*?[^\s*])?(\*)").unwrap()
+    }),
+    md_line_marker: LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
+            .unwrap()
+    }),
+    variable: LazyLock::new(|| Regex::new(r"\{[^{}\s]{1,64}\}").unwrap()),
+    url: LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\x22'“”‘’（）「」]+").unwrap()
+    }),
+    email: LazyLock::new(|| {
+        Regex::new(r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+").unwrap()
+    }),
+    // ISO dates, d/m/y and d.m.y dates, 24-hour times.
+    date: LazyLock::new(|| {
+        Regex::new(
+            r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b",
+        )
+        .unwrap()
+    }),
+    // Amounts and numbers: optional currency, digits with group and
+    // decimal separators, optional percent.
+    number: LazyLock::new(|| {
+        Regex::new(r"[$€£¥₫฿₱₹៛₭]?\d+(?:[.,\x{202F}\x{00A0}]\d+)*%?").unwrap()
+    }),
+    handle: LazyLock::new(|| Regex::new(r"@[A-Za-z0-9_]{1,30}\b").unwrap()),
+    hashtag: LazyLock::new(|| Regex::new(r"#[\p{L}\p{M}\p{N}_]*\p{L}[\p{L}\p{M}\p{N}_]*").unwrap()),
+};
+
 fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| Patterns {
-        html_tag: Regex::new(r"<!--[\s\S]*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});").unwrap(),
-        md_code: Regex::new(r"`[^`\n]+`").unwrap(),
-        md_image: Regex::new(r"!\[[^\]\n]*\]\([^)\s]+\)").unwrap(),
-        md_link: Regex::new(r"(\[)[^\]\n]+(\]\([^)\s]+(?:\s+\x22[^\x22\n]*\x22)?\))").unwrap(),
-        md_strong: Regex::new(r"(\*\*|__)[^\s*_](?:[^\n]*?[^\s*_])?(\*\*|__)").unwrap(),
-        md_emphasis: Regex::new(r"(?:^|[^*\w])(\*)[^\s*](?:[^*\n]*?[^\s*])?(\*)").unwrap(),
-        md_line_marker: Regex::new(r"(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)").unwrap(),
-        variable: Regex::new(r"\{[^{}\s]{1,64}\}").unwrap(),
-        url: Regex::new(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\x22'“”‘’（）「」]+").unwrap(),
-        email: Regex::new(r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+").unwrap(),
-        // ISO dates, d/m/y and d.m.y dates, 24-hour times.
-        date: Regex::new(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b").unwrap(),
-        // Amounts and numbers: optional currency, digits with group and
-        // decimal separators, optional percent.
-        number: Regex::new(r"[$€£¥₫฿₱₹៛₭]?\d+(?:[.,\x{202F}\x{00A0}]\d+)*%?").unwrap(),
-        handle: Regex::new(r"@[A-Za-z0-9_]{1,30}\b").unwrap(),
-        hashtag: Regex::new(r"#[\p{L}\p{M}\p{N}_]*\p{L}[\p{L}\p{M}\p{N}_]*").unwrap(),
-    })
+    &PATTERNS
 }
 
 /// A candidate span before numbering: (start, end, kind, role, partner
@@ -323,10 +349,31 @@ impl Protector {
                 });
             }
         };
-        for m in patterns.variable.find_iter(text) {
+        // Character checks first: a pattern cannot match without its
+        // character, and most sentences have no '{', '@', '#' or URL.
+        let has = |c: char| text.contains(c);
+        let has_digit = if text.is_ascii() {
+            text.bytes().any(|b| b.is_ascii_digit())
+        } else {
+            text.chars().any(char::is_numeric)
+        };
+        let may_have_url = text.contains("://")
+            || text
+                .as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"www."));
+        for m in has('{')
+            .then(|| patterns.variable.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
-        for m in patterns.url.find_iter(text) {
+        for m in may_have_url
+            .then(|| patterns.url.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             let trimmed = m
                 .as_str()
                 .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '，']);
@@ -337,7 +384,11 @@ impl Protector {
                 PlaceholderKind::Url,
             );
         }
-        for m in patterns.email.find_iter(text) {
+        for m in has('@')
+            .then(|| patterns.email.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Email);
         }
         for entry in &self.glossary {
@@ -355,20 +406,36 @@ impl Protector {
                 }
             }
         }
-        for m in patterns.handle.find_iter(text) {
+        for m in has('@')
+            .then(|| patterns.handle.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Handle);
             }
         }
-        for m in patterns.hashtag.find_iter(text) {
+        for m in has('#')
+            .then(|| patterns.hashtag.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
         }
-        for m in patterns.date.find_iter(text) {
+        for m in has_digit
+            .then(|| patterns.date.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Date);
         }
-        for m in patterns.number.find_iter(text) {
+        for m in has_digit
+            .then(|| patterns.number.find_iter(text))
+            .into_iter()
+            .flatten()
+        {
             if !inside_word(text, m.start(), m.end()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Number);
             }
