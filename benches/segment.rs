@@ -1,5 +1,6 @@
 //! Splitter throughput: Precis's splitter (`text::segment::split`) against
-//! unicode-segmentation's UAX#29 `split_sentence_bounds`, on the same ~1 MB
+//! unicode-segmentation's UAX#29 `split_sentence_bounds` and ICU4X's UAX#29
+//! `SentenceSegmenter` (compiled data, invariant locale), on the same ~1 MB
 //! English, Chinese and Thai texts, reported in bytes/s by criterion; plus
 //! the linear-time inputs of issue 3: text without punctuation and text of
 //! full stops, at 1 MB and 10 MB (linear time = the same MB/s at both sizes).
@@ -11,6 +12,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use icu_segmenter::SentenceSegmenter;
+use icu_segmenter::options::SentenceBreakInvariantOptions;
 use precis::text::SegmentOptions;
 use precis::text::language::LanguageData;
 use precis::text::segment::split;
@@ -61,6 +64,10 @@ fn bench_against_uax29(c: &mut Criterion) {
         });
         group.bench_function("unicode_segmentation", |b| {
             b.iter(|| black_box(&text).split_sentence_bounds().count())
+        });
+        let icu4x = SentenceSegmenter::new(SentenceBreakInvariantOptions::default());
+        group.bench_function("icu4x", |b| {
+            b.iter(|| icu4x.segment_str(black_box(&text)).count())
         });
         group.finish();
     }

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of each core stage (segment, score, summarize,
-//! prepare) on articles of ~1 KB, ~5 KB, ~50 KB and 1 MB in English, Chinese
+//! prepare, XLIFF render) on articles of ~1 KB, ~5 KB, ~50 KB and 1 MB in English, Chinese
 //! and Thai. Throughput is reported in bytes, so MB/s is comparable across
 //! sizes: linear cost shows as flat MB/s.
 //!
@@ -12,6 +12,7 @@ use precis::engine::{Engine, Request};
 use precis::summarize::{self, Budget, Weights};
 use precis::text::{SegmentOptions, segment};
 use precis::translate::package::{self, PackageOptions};
+use precis::translate::xliff;
 
 const EN: &str = include_str!("../examples/seed_article.txt");
 const ZH: &str = include_str!("data/zh_article.txt");
@@ -73,6 +74,17 @@ fn bench_stages(c: &mut Criterion) {
                     package::build(black_box(text), &segmentation, &summary, &package_options)
                 })
             });
+            let prepared = package::build(&text, &segmentation, &summary, &package_options);
+            let info = xliff::DocumentInfo {
+                document_id: "doc",
+                source_lang: lang,
+                title: &segmentation.title,
+            };
+            group.bench_with_input(
+                BenchmarkId::new("xliff", label),
+                &prepared,
+                |b, prepared| b.iter(|| xliff::export(black_box(prepared), &info, Some("fr"))),
+            );
             let engine = Engine::default();
             let request = Request {
                 text: text.clone(),

@@ -7,8 +7,10 @@
 //! "Mr", "Dr"), `number` (abbreviations only before a number: "No", "Jan"), `final` (often ends
 //! a sentence: "etc", "Inc"), `general` (other abbreviations: "U.S", "e.g"),
 //! `starters` (words that begin sentences after an abbreviation: "The"),
-//! `months` (for ordinal dots: "3. Oktober"), `options` (`ordinal_dot`,
-//! `colon_terminator`, `lowercase_starts`),
+//! `months` (for ordinal dots: "3. Oktober"), `continuers` (text that never
+//! opens a sentence after a full stop: "№" in "2012 г. № 5"), `options`
+//! (`ordinal_dot`, `colon_terminator`, `semicolon_question`, `lowercase_starts`,
+//! `attributed_quotes`),
 //! `space_model` (`feature weight` lines of the Thai/Lao space model, see
 //! [`crate::text::space_breaks`]).
 
@@ -228,6 +230,7 @@ pub struct LanguageData {
     general: FxHashSet<String>,
     starters: FxHashSet<String>,
     months: FxHashSet<String>,
+    continuers: Vec<String>,
     /// Numbers followed by a dot are ordinals before month names ("3. Oktober").
     pub ordinal_dot: bool,
     /// `;` is a question mark (Greek).
@@ -237,6 +240,10 @@ pub struct LanguageData {
     /// A full stop after an ordinary lowercase word ends a sentence even
     /// before a lowercase word (informal English: "maime animals. i am").
     pub lowercase_starts: bool,
+    /// A quotation that closes with a comma before its attribution is one
+    /// sentence with it, whatever terminators it holds (Slovak: „Prvá veta.
+    /// Druhá,“ povedal.).
+    pub attributed_quotes: bool,
     /// Scores spaces as sentence boundaries (Thai, Lao); empty elsewhere.
     pub space_model: SpaceModel,
 }
@@ -258,6 +265,10 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("bg", include_str!("../../data/lang/bg.txt")),
     ("sk", include_str!("../../data/lang/sk.txt")),
     ("ar", include_str!("../../data/lang/ar.txt")),
+    ("el", include_str!("../../data/lang/el.txt")),
+    ("kk", include_str!("../../data/lang/kk.txt")),
+    ("it", include_str!("../../data/lang/it.txt")),
+    ("ru", include_str!("../../data/lang/ru.txt")),
 ];
 
 impl LanguageData {
@@ -274,14 +285,6 @@ impl LanguageData {
         });
         if let Some(found) = table.iter().find(|d| d.code == code) {
             return found;
-        }
-        if code == "el" {
-            static GREEK: OnceLock<LanguageData> = OnceLock::new();
-            return GREEK.get_or_init(|| {
-                let mut data = LanguageData::parse("el", &[COMMON]);
-                data.semicolon_question = true;
-                data
-            });
         }
         GENERIC.get_or_init(|| {
             // Other languages borrow English abbreviations (often quoted in
@@ -336,9 +339,14 @@ impl LanguageData {
                     "months" => {
                         data.months.insert(lower);
                     }
+                    "continuers" => data.continuers.push(entry.to_string()),
                     "options" if entry == "ordinal_dot" => data.ordinal_dot = true,
                     "options" if entry == "colon_terminator" => data.colon_terminator = true,
                     "options" if entry == "lowercase_starts" => data.lowercase_starts = true,
+                    "options" if entry == "attributed_quotes" => data.attributed_quotes = true,
+                    "options" if entry == "semicolon_question" => {
+                        data.semicolon_question = true;
+                    }
                     _ => {}
                 }
             }
@@ -398,6 +406,12 @@ impl LanguageData {
 
     pub fn is_sentence_starter(&self, word: &str) -> bool {
         self.starters.contains(word)
+    }
+
+    /// Whether `rest` (the text after a full stop and its whitespace) starts
+    /// with something that never opens a sentence.
+    pub fn starts_with_continuer(&self, rest: &str) -> bool {
+        self.continuers.iter().any(|c| rest.starts_with(c.as_str()))
     }
 
     pub fn is_month(&self, word: &str) -> bool {

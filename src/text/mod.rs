@@ -178,17 +178,19 @@ pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
     let mut advance = |to: usize| {
         // Byte-wise: every non-continuation byte starts a code point; a
         // four-byte sequence (lead byte >= 0xF0) is a UTF-16 surrogate pair.
-        let bytes = &text.as_bytes()[byte..to];
-        if bytes.is_ascii() {
-            chars += bytes.len();
-            utf16 += bytes.len();
+        // std's word-at-a-time code point count; a four-byte sequence
+        // (lead byte >= 0xF0) is a UTF-16 surrogate pair, and is rare
+        // enough to look for with a branch-free OR first.
+        let piece = &text[byte..to];
+        let code_points = piece.chars().count();
+        let bytes = piece.as_bytes();
+        let pairs = if bytes.iter().fold(false, |any, &b| any | (b >= 0xF0)) {
+            bytes.iter().filter(|&&b| b >= 0xF0).count()
         } else {
-            for &b in bytes {
-                let lead = usize::from((b as i8) >= -0x40);
-                chars += lead;
-                utf16 += lead + usize::from(b >= 0xF0);
-            }
-        }
+            0
+        };
+        chars += code_points;
+        utf16 += code_points + pairs;
         byte = to;
         (chars, utf16)
     };
@@ -201,17 +203,21 @@ pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
 fn warnings(text: &str) -> Vec<String> {
     // Control characters (Cc) other than \n, \r, \t, counted on bytes:
     // C0 and DEL are single bytes, C1 (U+0080..U+009F) is 0xC2 0x80..0x9F.
+    // Texts rarely have any: a branch-free OR over the bytes (vectorized)
+    // decides that before anything is counted.
     let bytes = text.as_bytes();
-    let controls = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| match b {
-            b'\n' | b'\r' | b'\t' => false,
-            0..=0x1F | 0x7F => true,
-            0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
-            _ => false,
-        })
-        .count();
+    let next_bytes = bytes.get(1..).unwrap_or_default();
+    let c0 = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t')) | (b == 0x7F);
+    let c1 = |lead: u8, next: u8| (lead == 0xC2) & (next & 0xE0 == 0x80);
+    let pairs = || bytes.iter().zip(next_bytes);
+    let any = bytes.iter().fold(false, |any, &b| any | c0(b))
+        || pairs().fold(false, |any, (&lead, &next)| any | c1(lead, next));
+    let controls = if any {
+        bytes.iter().filter(|&&b| c0(b)).count()
+            + pairs().filter(|&(&lead, &next)| c1(lead, next)).count()
+    } else {
+        0
+    };
     if controls == 0 {
         Vec::new()
     } else {

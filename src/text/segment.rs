@@ -215,17 +215,34 @@ impl Splitter<'_> {
                     (1, pos + ch_len)
                 };
                 let end = self.extend_over_references(self.extend_over_closers(after_dots));
+                // Where a boundary found here falls.
+                let mut cut = end;
                 let decision = match dots {
                     // ". . ." marks an omission inside a sentence.
                     3 => None,
-                    // ". . . ." is an omission and a full stop.
-                    4.. => self.ellipsis_decision(end),
+                    // ". . . ." is an omission and a full stop. A full stop
+                    // attached to its word ("compounds. . . . The") ends the
+                    // sentence and the spaced ellipsis opens the next one
+                    // (Chicago style); after a space ("ended . . . . The")
+                    // the last dot is the full stop.
+                    4.. => {
+                        let decision = self.ellipsis_decision(end);
+                        if decision.is_some()
+                            && self.text[..pos]
+                                .chars()
+                                .next_back()
+                                .is_some_and(|c| !c.is_whitespace())
+                        {
+                            cut = pos + 1;
+                        }
+                        decision
+                    }
                     _ => self.terminator_decision(sentence_start, pos, ch, end),
                 };
                 if let Some(rule) = decision {
-                    cuts.push((end, rule));
-                    sentence_start = end;
-                    marker_check_at = self.whitespace_run_end(end);
+                    cuts.push((cut, rule));
+                    sentence_start = cut;
+                    marker_check_at = self.whitespace_run_end(cut);
                 }
                 pos = end;
                 continue;
@@ -361,6 +378,26 @@ impl Splitter<'_> {
         ch: char,
         end: usize,
     ) -> Option<BoundaryRule> {
+        let rule = self.terminator_rule(sentence_start, pos, ch, end)?;
+        // Languages whose convention keeps a quotation and its attribution
+        // together look for the quotation's end only where a boundary would
+        // otherwise fall, so other text pays nothing for it.
+        if self.data.attributed_quotes
+            && matches!(rule, BoundaryRule::Terminator | BoundaryRule::Ellipsis)
+            && self.inside_attributed_quote(sentence_start, end)
+        {
+            return None;
+        }
+        Some(rule)
+    }
+
+    fn terminator_rule(
+        &self,
+        sentence_start: usize,
+        pos: usize,
+        ch: char,
+        end: usize,
+    ) -> Option<BoundaryRule> {
         if end >= self.text.len() {
             return None; // the final span is closed by EndOfText
         }
@@ -374,6 +411,20 @@ impl Splitter<'_> {
         if !next_ch.is_whitespace() {
             // "３．２９", "3.5": a full stop between digits is a decimal point.
             // "ロビー?2008年": an ASCII ? or ! inside CJK text needs no space.
+            // "жағдайы.XVIII ғасырдың": in Cyrillic, Greek and Armenian text
+            // (no URLs or code identifiers) a full stop between an ordinary
+            // lowercase word and a capital ends a sentence, space or not.
+            if ch == '.'
+                && end == pos + 1
+                && next_ch.is_uppercase()
+                && self.is_plain_lowercase_word(self.word_before(sentence_start, pos))
+                && self
+                    .word_before(sentence_start, pos)
+                    .chars()
+                    .any(is_non_latin_cased)
+            {
+                return Some(BoundaryRule::Terminator);
+            }
             let cjk_before = self.text[..pos].chars().next_back().is_some_and(is_cjk);
             let cjk_after = is_cjk(next_ch) || (cjk_before && next_ch.is_ascii_digit());
             return if cjk_after && ch != '.' && (!next_ch.is_numeric() || matches!(ch, '?' | '!')) {
@@ -385,6 +436,9 @@ impl Splitter<'_> {
         let next_start = self.whitespace_run_end(end);
         if next_start >= self.text.len() {
             return None;
+        }
+        if ch == '.' && self.data.starts_with_continuer(&self.text[next_start..]) {
+            return None; // "2012 жыл. № 590"
         }
         let next_word = self.word_at(next_start);
         let next_first = next_word.chars().next().unwrap_or(' ');
@@ -463,6 +517,40 @@ impl Splitter<'_> {
         Some(BoundaryRule::Terminator)
     }
 
+    /// Whether `end` lies inside a quotation, opened in this sentence, that
+    /// closes with a comma before its attribution: „Prieskumy beriem na
+    /// ľahkú váhu. V podstate ma to nezaujíma,“ reagoval Matovič.
+    fn inside_attributed_quote(&self, sentence_start: usize, end: usize) -> bool {
+        let mut start = sentence_start.max(end.saturating_sub(QUOTE_WINDOW));
+        while !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        let mut closer: Option<char> = None;
+        for c in self.text[start..end].chars() {
+            closer = quote_transition(closer, c);
+        }
+        let Some(expected) = closer else {
+            return false;
+        };
+        let rest = &self.text[end..];
+        let limit = rest.len().min(QUOTE_WINDOW);
+        let mut prev = ' ';
+        for (i, c) in rest.char_indices() {
+            if i >= limit || c == '\n' {
+                return false;
+            }
+            if is_quote_mark(c) {
+                if c != expected && !(expected == '“' && c == '”') {
+                    return false;
+                }
+                let after = rest[i + c.len_utf8()..].chars().next();
+                return prev == ',' || after == Some(',');
+            }
+            prev = c;
+        }
+        false
+    }
+
     /// A lowercase word of four or more letters that is no abbreviation:
     /// a full stop after it is not part of an abbreviation.
     fn is_plain_lowercase_word(&self, word: &str) -> bool {
@@ -474,10 +562,14 @@ impl Splitter<'_> {
             && !self.extra_abbreviations.iter().any(|a| a == word)
     }
 
-    /// Whether the text at `pos` is a dash, whitespace and a lowercase word.
+    /// Whether the text at `pos` is a dash (also "--", the typed em dash),
+    /// whitespace and a lowercase word.
     fn dash_then_lowercase(&self, pos: usize) -> bool {
         let rest = &self.text[pos..];
-        let Some(after_dash) = rest.strip_prefix(['—', '–', '-']) else {
+        let Some(after_dash) = rest
+            .strip_prefix("--")
+            .or_else(|| rest.strip_prefix(['—', '–', '-']))
+        else {
             return false;
         };
         let word = after_dash.trim_start();
@@ -496,6 +588,7 @@ impl Splitter<'_> {
         if word.is_empty() {
             return false;
         }
+        let word = without_elision(word);
         let lower = word.to_lowercase();
         let next_starts_sentence = self.data.is_sentence_starter(next_word);
         let next_is_digit = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
@@ -775,6 +868,29 @@ fn starts_list_item_labelled(rest: &str, label: &str) -> bool {
 /// How much of the sentence so far a line-break decision looks at (bytes).
 const FRAGMENT_WINDOW: usize = 1024;
 
+/// [`LineShape::words_up_to`]'s byte classes.
+const SPACE: u8 = 1;
+const ALPHANUMERIC: u8 = 2;
+const NON_ASCII: u8 = 4;
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if !byte.is_ascii() {
+            NON_ASCII
+        } else if matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            ALPHANUMERIC
+        } else {
+            0
+        };
+        b += 1;
+    }
+    classes
+};
+
 /// [`is_inert_ascii`] as tables: `INERT[spaces_inert][byte]`.
 static INERT: [[bool; 256]; 2] = {
     let mut tables = [[false; 256]; 2];
@@ -826,6 +942,50 @@ fn starts_list_item(rest: &str) -> bool {
     }
 }
 
+/// `word` without an elided article or preposition before an apostrophe
+/// ("l'Avv" -> "Avv", "dell'Ing" -> "Ing", "d'env" -> "env"): the
+/// abbreviation is the part after it.
+fn without_elision(word: &str) -> &str {
+    match word.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
+        Some((i, apostrophe))
+            if (1..=5).contains(&word[..i].chars().count())
+                && word[..i].chars().all(char::is_alphabetic)
+                && i + apostrophe.len_utf8() < word.len() =>
+        {
+            &word[i + apostrophe.len_utf8()..]
+        }
+        _ => word,
+    }
+}
+
+/// How far (bytes) the quotation checks look back and ahead.
+const QUOTE_WINDOW: usize = 600;
+
+/// Double quotation marks the quotation tracking knows.
+fn is_quote_mark(c: char) -> bool {
+    matches!(c, '"' | '„' | '“' | '”' | '«' | '»')
+}
+
+/// The closing mark expected after `c`, given the one expected before
+/// (`None`: no quotation open). One level; „…“ „…” “…” «…» »…« "…".
+fn quote_transition(open: Option<char>, c: char) -> Option<char> {
+    match (open, c) {
+        (None, '„') => Some('“'),
+        (None, '“') => Some('”'),
+        (None, '«') => Some('»'),
+        (None, '»') => Some('«'),
+        (None, '"') => Some('"'),
+        (Some('“'), '“' | '”') => None,
+        (Some(expected), c) if c == expected => None,
+        (open, _) => open,
+    }
+}
+
+/// A letter of a cased script other than Latin (Greek, Cyrillic, Armenian).
+fn is_non_latin_cased(c: char) -> bool {
+    matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF | 0x0400..=0x052F | 0x0531..=0x058F)
+}
+
 /// Whether a character belongs to a script written without spaces between
 /// sentences (Han, Kana, Hangul punctuation contexts).
 pub fn is_cjk(c: char) -> bool {
@@ -869,26 +1029,24 @@ impl LineShape {
 
     /// [`LineShape::words`] of `fragment`, counting no further than `cap`.
     pub fn words_up_to(fragment: &str, cap: usize) -> usize {
-        // Byte loop while the text is ASCII (ASCII whitespace is what
-        // `char::is_whitespace` accepts below 0x80); it usually reaches
+        // Branch-free byte loop while the text is ASCII (ASCII whitespace is
+        // what `char::is_whitespace` accepts below 0x80); it usually reaches
         // `cap` long before the end. Non-ASCII text takes the char path.
-        let (mut count, mut in_word, mut alphanumeric) = (0, false, false);
+        let (mut count, mut in_word, mut alphanumeric) = (0usize, false, false);
         for &b in fragment.as_bytes() {
-            if !b.is_ascii() {
+            let class = BYTE_CLASS[usize::from(b)];
+            if class & NON_ASCII != 0 {
                 return LineShape::words_up_to_unicode(fragment, cap);
             }
-            if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
-                count += usize::from(in_word && alphanumeric);
-                if count >= cap {
-                    return cap;
-                }
-                (in_word, alphanumeric) = (false, false);
-            } else {
-                in_word = true;
-                alphanumeric |= b.is_ascii_alphanumeric();
+            let space = class & SPACE != 0;
+            count += usize::from(in_word & alphanumeric & space);
+            if count >= cap {
+                return cap;
             }
+            in_word = !space;
+            alphanumeric = (alphanumeric & !space) | (class & ALPHANUMERIC != 0);
         }
-        (count + usize::from(in_word && alphanumeric)).min(cap)
+        (count + usize::from(in_word & alphanumeric)).min(cap)
     }
 
     fn words_up_to_unicode(fragment: &str, cap: usize) -> usize {
@@ -1140,6 +1298,149 @@ mod tests {
         );
         // A capitalised name before "!" is not an end: "Yahoo! in".
         assert_eq!(sentences("She works at Yahoo! in sales.", "en").len(), 1);
+    }
+
+    #[test]
+    fn four_dot_ellipsis_attached_to_a_word_opens_the_next_sentence() {
+        assert_eq!(
+            sentences("The plan failed. . . . Nobody knew why.", "en"),
+            vec!["The plan failed.", ". . . Nobody knew why."]
+        );
+        assert_eq!(
+            sentences("The plan failed. . . . and nobody knew why.", "en").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn greek_full_stop_after_a_word_ends_before_lowercase_and_semicolon_asks() {
+        assert_eq!(
+            sentences(
+                "Ήρθε νωρίς το πρωί. μετά έφυγε. Τι ώρα είναι; Δεν ξέρω.",
+                "el"
+            ),
+            vec![
+                "Ήρθε νωρίς το πρωί.",
+                "μετά έφυγε.",
+                "Τι ώρα είναι;",
+                "Δεν ξέρω."
+            ]
+        );
+        // Abbreviations still hold: "π.χ." (for example), "κ." (Mr).
+        assert_eq!(
+            sentences(
+                "Πολλές χώρες, π.χ. η Ελλάδα, συμφώνησαν. Ο κ. Παπαδόπουλος μίλησε.",
+                "el"
+            )
+            .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn cyrillic_full_stop_without_space_before_a_capital_ends() {
+        assert_eq!(
+            sentences("Заседание закончилось поздно.Следующее будет завтра.", "ru"),
+            vec!["Заседание закончилось поздно.", "Следующее будет завтра."]
+        );
+        // Short abbreviations written without a space stay: "г.Москва".
+        assert_eq!(sentences("Он живёт в г.Москва уже давно.", "ru").len(), 1);
+        // Latin text keeps "word.Word" together (file names, code, domains).
+        assert_eq!(
+            sentences("Open the file report.Final today.", "en").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn numero_sign_continues_after_a_full_stop() {
+        // "жыл" (year) is an ordinary word, not an abbreviation: only the
+        // numero sign keeps the citation together.
+        assert_eq!(
+            sentences("(«Айқын», 12 мамыр 2015 жыл. № 88). Келесі сөйлем.", "kk"),
+            vec!["(«Айқын», 12 мамыр 2015 жыл. № 88).", "Келесі сөйлем."]
+        );
+        assert_eq!(
+            sentences("Бұл 2015 жыл. Келесі жыл жақсы болды.", "kk").len(),
+            2
+        );
+    }
+
+    #[test]
+    fn slovak_quotation_with_attribution_is_one_sentence() {
+        assert_eq!(
+            sentences(
+                "„Vláda to schválila. Zajtra to podpíšem,“ povedal prezident. Potom odišiel.",
+                "sk"
+            ),
+            vec![
+                "„Vláda to schválila. Zajtra to podpíšem,“ povedal prezident.",
+                "Potom odišiel."
+            ]
+        );
+        // A quotation closed by a full stop splits as usual.
+        assert_eq!(
+            sentences(
+                "„Vláda to schválila. Zajtra to podpíšem.“ Potom odišiel.",
+                "sk"
+            )
+            .len(),
+            3
+        );
+        // English (UD convention) splits multi-sentence quotations.
+        assert_eq!(
+            sentences(
+                "\"The vote passed. We sign tomorrow,\" the president said.",
+                "en"
+            )
+            .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn language_data_titles_months_and_elided_articles() {
+        // Italian titles behind an elided article.
+        assert_eq!(
+            sentences("Ho parlato con l'Avv. Rossi ieri. Poi è partito.", "it"),
+            vec!["Ho parlato con l'Avv. Rossi ieri.", "Poi è partito."]
+        );
+        // Spanish and Italian month abbreviations before a day or year.
+        assert_eq!(
+            sentences("La reunión es el Mar. 23 de mayo en Lima.", "es").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Ci vediamo il 15 ott. 2027 a Roma.", "it").len(),
+            1
+        );
+        // Russian "г.": city before a name, year before a new sentence.
+        assert_eq!(
+            sentences(
+                "Он посетил г. Казань в 1998 г. В 2001 г. он вернулся.",
+                "ru"
+            ),
+            vec!["Он посетил г. Казань в 1998 г.", "В 2001 г. он вернулся."]
+        );
+        // English rupees before an amount.
+        assert_eq!(
+            sentences("He was paid Rs. 3520 for the work.", "en").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn double_hyphen_dash_before_lowercase_continues() {
+        assert_eq!(
+            sentences(
+                "Mix it, bake it and -- voila! -- dinner is ready. Enjoy.",
+                "en"
+            ),
+            vec![
+                "Mix it, bake it and -- voila! -- dinner is ready.",
+                "Enjoy."
+            ]
+        );
     }
 
     #[test]
