@@ -52,7 +52,10 @@ pub fn select(features: &[SentenceFeatures], budget: Budget, weights: &Weights) 
             break;
         }
         let candidate = &features[index];
-        if candidate.components.boilerplate <= 0.0 || candidate.score <= 0.0 {
+        // Boilerplate is never selected; a sentence whose score is 0 only
+        // because the request zeroed the weights of its components is still
+        // eligible (by position), so a summary is never silently empty.
+        if candidate.components.boilerplate <= 0.0 {
             continue;
         }
         let fits = match budget {

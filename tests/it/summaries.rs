@@ -333,3 +333,35 @@ fn components_show_the_lead_prior_fading_into_centrality() {
     assert_eq!(most_central, 1.0);
     assert_eq!(large[9].centrality, 0.0, "the photo credit is not ranked");
 }
+
+#[test]
+fn position_only_weights_at_a_large_budget_still_fill_it_in_document_order() {
+    // Every weight but position zeroed, and a budget large enough that the
+    // position prior fades out: every score is 0, and the summary is the
+    // first sentences that are not furniture (ties go to position), never
+    // an empty summary.
+    let engine = Engine::default();
+    let request = Request {
+        text: FEATURE.to_string(),
+        language: Some("en".into()),
+        budget: BudgetFields {
+            ratio: Some(0.7),
+            ..BudgetFields::default()
+        },
+        weights: precis::engine::WeightFields {
+            tfidf: Some(0.0),
+            title: Some(0.0),
+            length: Some(0.0),
+            centrality: Some(0.0),
+            position: Some(1.0),
+            redundancy: Some(1.0),
+        },
+        ..Request::default()
+    };
+    let (_, summary) = engine
+        .summarize(&engine.validate(&request).unwrap())
+        .unwrap();
+    assert!(summary.scores.iter().all(|s| s.score == 0.0));
+    // 70% of the 9 sentences that are not the photo credit.
+    assert_eq!(summary.selected, vec![0, 1, 2, 3, 4, 5, 6]);
+}
