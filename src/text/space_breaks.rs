@@ -29,8 +29,8 @@ use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use crate::text::language::{is_closing_punct, is_opening_punct};
 
 /// ICU4X's dictionary word segmenter (Thai, Lao, Khmer, Burmese
-/// dictionaries): the LSTM segmenter of [`crate::text::words`] runs at well
-/// under 1 MB/s, too slow to call at every space.
+/// dictionaries), the same as [`crate::text::words`] uses; this module
+/// reads its boundaries directly.
 static DICTIONARY_WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 

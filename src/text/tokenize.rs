@@ -5,7 +5,7 @@
 //! * Chinese, Japanese: character bigrams over runs of letters (a
 //!   dictionary-free stand-in for words that also matches the character
 //!   scoring of Chinese ROUGE), plus UAX#29 words for embedded Latin text.
-//! * Thai, Lao, Khmer, Burmese: ICU4X words (LSTM models, `text::words`).
+//! * Thai, Lao, Khmer, Burmese: ICU4X dictionary words (`text::words`).
 //! * Vietnamese: syllables plus syllable bigrams (Vietnamese words are
 //!   mostly two syllables, so bigrams carry most of the meaning).
 
@@ -146,7 +146,7 @@ impl Tokenizer {
         words.len()
     }
 
-    /// Thai, Lao, Khmer, Burmese: ICU4X's LSTM word segmenter, lowercased
+    /// Thai, Lao, Khmer, Burmese: ICU4X's dictionary word segmenter, lowercased
     /// (for embedded Latin), stop words and pure numbers/punctuation dropped.
     fn icu_word_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
         let words = crate::text::words::words(text);
@@ -195,7 +195,7 @@ impl Tokenizer {
     }
 }
 
-/// Languages whose words come from ICU4X's LSTM segmenter (no spaces
+/// Languages whose words come from ICU4X's dictionary segmenter (no spaces
 /// between words, and no ideographs to count instead).
 fn is_icu_word_language(language: &str) -> bool {
     matches!(language, "th" | "lo" | "km" | "my")
