@@ -21,18 +21,9 @@
 //! so the cost per space is constant and the pass stays linear.
 
 use rustc_hash::FxHashMap;
-use std::sync::LazyLock;
-
-use icu_segmenter::options::WordBreakInvariantOptions;
-use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 
 use crate::text::language::{is_closing_punct, is_opening_punct};
-
-/// ICU4X's dictionary word segmenter (Thai, Lao, Khmer, Burmese
-/// dictionaries), the same as [`crate::text::words`] uses; this module
-/// reads its boundaries directly.
-static DICTIONARY_WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
-    LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
+use crate::text::words::words;
 
 /// How many characters beside a space are word-segmented: enough for the
 /// longest cue words ("อย่างไรก็ตาม" is 12), and a bound that keeps the cost
@@ -157,9 +148,7 @@ fn last_word(chunk: &str) -> Option<&str> {
         .nth(WORD_WINDOW_CHARS - 1)
         .map_or(0, |(i, _)| i);
     let window = &chunk[window_start..];
-    word_spans(window)
-        .last()
-        .map(|&(start, end)| &window[start..end])
+    words(window).last().map(|w| &window[w.start..w.end])
 }
 
 /// The first word-like segment of `chunk`, found in its first
@@ -170,23 +159,7 @@ fn first_word(chunk: &str) -> Option<&str> {
         .nth(WORD_WINDOW_CHARS)
         .map_or(chunk.len(), |(i, _)| i);
     let window = &chunk[..window_end];
-    word_spans(window)
-        .first()
-        .map(|&(start, end)| &window[start..end])
-}
-
-/// Byte spans of the word-like segments of `text`.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut breaks = DICTIONARY_WORDS.segment_str(text);
-    let mut previous = 0usize;
-    while let Some(boundary) = breaks.next() {
-        if boundary > previous && breaks.word_type().is_word_like() {
-            spans.push((previous, boundary));
-        }
-        previous = boundary;
-    }
-    spans
+    words(window).first().map(|w| &window[w.start..w.end])
 }
 
 #[cfg(test)]

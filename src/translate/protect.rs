@@ -362,18 +362,10 @@ impl Protector {
                 .as_bytes()
                 .windows(4)
                 .any(|w| w.eq_ignore_ascii_case(b"www."));
-        for m in has('{')
-            .then(|| patterns.variable.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(has('{'), &patterns.variable, text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
-        for m in may_have_url
-            .then(|| patterns.url.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(may_have_url, &patterns.url, text) {
             let trimmed = m
                 .as_str()
                 .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '，']);
@@ -384,11 +376,7 @@ impl Protector {
                 PlaceholderKind::Url,
             );
         }
-        for m in has('@')
-            .then(|| patterns.email.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(has('@'), &patterns.email, text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Email);
         }
         for entry in &self.glossary {
@@ -406,36 +394,20 @@ impl Protector {
                 }
             }
         }
-        for m in has('@')
-            .then(|| patterns.handle.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(has('@'), &patterns.handle, text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Handle);
             }
         }
-        for m in has('#')
-            .then(|| patterns.hashtag.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(has('#'), &patterns.hashtag, text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
         }
-        for m in has_digit
-            .then(|| patterns.date.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(has_digit, &patterns.date, text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Date);
         }
-        for m in has_digit
-            .then(|| patterns.number.find_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for m in matches_if(has_digit, &patterns.number, text) {
             if !inside_word(text, m.start(), m.end()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Number);
             }
@@ -444,6 +416,16 @@ impl Protector {
         unpair_crossing(&mut placeholders);
         placeholders
     }
+}
+
+/// `regex`'s matches in `text`, or none when `wanted` is false (a character
+/// check showed that it cannot match).
+fn matches_if<'r, 'h>(
+    wanted: bool,
+    regex: &'r Regex,
+    text: &'h str,
+) -> impl Iterator<Item = regex::Match<'h>> + use<'r, 'h> {
+    wanted.then(|| regex.find_iter(text)).into_iter().flatten()
 }
 
 /// Pairs must nest (`<b><i></i></b>`); a pair that crosses another
