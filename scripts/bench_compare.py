@@ -29,7 +29,7 @@ def load_corpus(path):
     return texts
 
 
-def time_python(name, fn, texts, repeat, rounds=3):
+def time_python(name, fn, texts, repeat, rounds):
     """Fastest of `rounds` timed passes (on a shared machine the minimum is
     the least disturbed one), after a warm-up on one document."""
     fn(texts[0])
@@ -50,7 +50,7 @@ def run_precis(binary, command, path):
         return time.perf_counter() - start
 
 
-def time_precis(binary, command, texts, repeat, extra):
+def time_precis(binary, command, texts, repeat, extra, rounds):
     """(seconds for all documents, seconds of the warm-up): the warm-up is
     what the Python tools get for free in `time_python`: process start-up,
     lazy data (regex compilation) and the first document, measured as the
@@ -66,7 +66,7 @@ def time_precis(binary, command, texts, repeat, extra):
                     row.update(extra)
                     f.write(json.dumps(row) + "\n")
         run_precis(binary, command, paths["all"])  # page cache
-        total = min(run_precis(binary, command, paths["all"]) for _ in range(3))
+        total = min(run_precis(binary, command, paths["all"]) for _ in range(rounds))
         warm_up = min(run_precis(binary, command, paths["first"]) for _ in range(5))
         return total, warm_up
 
@@ -78,6 +78,8 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("corpus", nargs="?", default=default_corpus)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="timed passes per tool; the fastest counts")
     args = parser.parse_args()
     if os.path.exists(args.corpus):
         texts = load_corpus(args.corpus)
@@ -109,17 +111,19 @@ def main():
     # pySBD is ~1000x slower: time it on one pass only and scale per document.
     pysbd_repeat = 1
     add("pySBD 0.3", "segment",
-        time_python("pysbd", pysbd_segmenter.segment, texts, pysbd_repeat), pysbd_repeat / args.repeat)
+        time_python("pysbd", pysbd_segmenter.segment, texts, pysbd_repeat, 1), pysbd_repeat / args.repeat)
     add("sentencex", "segment",
-        time_python("sentencex", lambda t: list(sentencex.segment("en", t)), texts, args.repeat))
+        time_python("sentencex", lambda t: list(sentencex.segment("en", t)), texts, args.repeat,
+                    args.rounds))
     add("summa TextRank", "summarize",
-        time_python("summa", lambda t: summarizer.summarize(t, ratio=0.2), texts, 1), 1 / args.repeat)
+        time_python("summa", lambda t: summarizer.summarize(t, ratio=0.2), texts, 1, args.rounds),
+        1 / args.repeat)
     # Precis twice: steady state (warm-up excluded, as for the Python tools:
     # (all - first document) / (n - 1) documents) and whole runs including
     # process start-up and regex compilation.
     for command, extra in (("segment", {}), ("summarize", {"max_sentences": 3}),
                            ("process", {"max_sentences": 3})):
-        total, warm_up = time_precis(args.binary, command, texts, args.repeat, extra)
+        total, warm_up = time_precis(args.binary, command, texts, args.repeat, extra, args.rounds)
         steady_factor = (n_docs - 1) / n_docs
         add(f"precis {command} --jsonl", command, total - warm_up, steady_factor)
         add(f"precis {command} (with start-up)", command, total)

@@ -392,10 +392,17 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Stri
     if command == Command::Assemble {
         return answer_assemble_line(line).map(|value| value.to_string());
     }
-    let value = parse_object(line)?;
-    let id = value.get("id").cloned().unwrap_or(Value::Null);
-    let parsed: JsonRequest = serde_json::from_value(value)
-        .map_err(|e| error_line(id, "INVALID_ARGUMENT", &format!("bad field: {e}"), ""))?;
+    // Valid lines parse straight into the request; the rest go through a
+    // JSON tree, which gives the error line its id and message.
+    let parsed: JsonRequest = match serde_json::from_str(line) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            let value = parse_object(line)?;
+            let id = value.get("id").cloned().unwrap_or(Value::Null);
+            serde_json::from_value(value)
+                .map_err(|e| error_line(id, "INVALID_ARGUMENT", &format!("bad field: {e}"), ""))?
+        }
+    };
     let id = parsed.id.clone();
     let fail = |e: Error| error_line(id.clone(), e.code_name(), &e.to_string(), e.field());
     let request = parsed.into_request().map_err(fail)?;
@@ -404,7 +411,7 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Stri
         id: &id,
         response: &response,
     };
-    Ok(serde_json::to_string(&line).expect("protobuf messages serialize to JSON"))
+    Ok(sonic_rs::to_string(&line).expect("protobuf messages serialize to JSON"))
 }
 
 /// One input line as a JSON object, or the error line for it.

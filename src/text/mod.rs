@@ -176,18 +176,19 @@ fn break_spans_at(text: &str, spans: Vec<segment::Span>, breaks: &[usize]) -> Ve
 pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
     let (mut byte, mut chars, mut utf16) = (0usize, 0usize, 0usize);
     let mut advance = |to: usize| {
-        // Byte-wise: every non-continuation byte starts a code point; a
-        // four-byte sequence (lead byte >= 0xF0) is a UTF-16 surrogate pair.
-        // std's word-at-a-time code point count; a four-byte sequence
-        // (lead byte >= 0xF0) is a UTF-16 surrogate pair, and is rare
-        // enough to look for with a branch-free OR first.
+        // An ASCII piece (std's word-at-a-time check) counts its bytes.
+        // Otherwise std's word-at-a-time code point count; a four-byte
+        // sequence (lead byte >= 0xF0) is a UTF-16 surrogate pair, and is
+        // rare enough to look for with a branch-free OR first.
         let piece = &text[byte..to];
-        let code_points = piece.chars().count();
         let bytes = piece.as_bytes();
-        let pairs = if bytes.iter().fold(false, |any, &b| any | (b >= 0xF0)) {
-            bytes.iter().filter(|&&b| b >= 0xF0).count()
+        let (code_points, pairs) = if piece.is_ascii() {
+            (bytes.len(), 0)
+        } else if bytes.iter().fold(false, |any, &b| any | (b >= 0xF0)) {
+            let pairs = bytes.iter().filter(|&&b| b >= 0xF0).count();
+            (piece.chars().count(), pairs)
         } else {
-            0
+            (piece.chars().count(), 0)
         };
         chars += code_points;
         utf16 += code_points + pairs;
