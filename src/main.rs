@@ -14,6 +14,12 @@ use precis::engine::{Engine, Limits, Request};
 use precis::server::{self, ServerConfig};
 use precis::text::srx::{SrxMode, SrxRules};
 
+/// mimalloc instead of the system allocator: the engine makes many small,
+/// short-lived allocations (per sentence and per request), and glibc malloc
+/// was ~10% of a CLI run (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "precis",

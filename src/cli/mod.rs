@@ -386,11 +386,18 @@ fn error_line(id: Value, code: &str, message: &str, field: &str) -> Value {
     Value::Object(out)
 }
 
-/// Answers one JSONL input line with the serialized output line; `Err`
-/// carries the error line.
-pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<String, Value> {
+/// Answers one JSONL input line: appends the serialized output line to
+/// `out`; `Err` carries the error line (and `out` is left as it was).
+pub fn answer_line(
+    engine: &Engine,
+    command: Command,
+    line: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), Value> {
     if command == Command::Assemble {
-        return answer_assemble_line(line).map(|value| value.to_string());
+        let value = answer_assemble_line(line)?;
+        out.extend_from_slice(value.to_string().as_bytes());
+        return Ok(());
     }
     // Valid lines parse straight into the request; the rest go through a
     // JSON tree, which gives the error line its id and message.
@@ -411,7 +418,8 @@ pub fn answer_line(engine: &Engine, command: Command, line: &str) -> Result<Stri
         id: &id,
         response: &response,
     };
-    Ok(sonic_rs::to_string(&line).expect("protobuf messages serialize to JSON"))
+    sonic_rs::to_writer(out, &line).expect("protobuf messages serialize to JSON");
+    Ok(())
 }
 
 /// One input line as a JSON object, or the error line for it.
@@ -449,17 +457,25 @@ fn answer_assemble_line(line: &str) -> Result<Value, Value> {
 pub fn run_jsonl(
     engine: &Engine,
     command: Command,
-    input: impl BufRead,
+    mut input: impl BufRead,
     mut output: impl Write,
 ) -> io::Result<usize> {
     let mut failed = 0usize;
-    for line in input.lines() {
-        let line = line?;
+    // One input and one output buffer for all lines.
+    let (mut buffer, mut answer) = (String::new(), Vec::new());
+    loop {
+        buffer.clear();
+        if input.read_line(&mut buffer)? == 0 {
+            break;
+        }
+        let line = buffer.strip_suffix('\n').unwrap_or(&buffer);
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
-        match answer_line(engine, command, &line) {
-            Ok(answer) => output.write_all(answer.as_bytes())?,
+        answer.clear();
+        match answer_line(engine, command, line, &mut answer) {
+            Ok(()) => output.write_all(&answer)?,
             Err(error) => {
                 failed += 1;
                 serde_json::to_writer(&mut output, &error)?;
