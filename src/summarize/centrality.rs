@@ -86,10 +86,10 @@ fn similarity(a: &TermVector, b: &TermVector) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summarize::score::TermCounts;
+    use crate::summarize::score::count_terms;
 
     fn vector(terms: &[u32]) -> TermVector {
-        let counts: TermCounts = terms.iter().map(|&t| (t, 1)).collect();
+        let counts = count_terms(&mut terms.to_vec());
         TermVector::from_counts(&counts, &[1.0; 16])
     }
 

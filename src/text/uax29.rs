@@ -1,25 +1,27 @@
-//! UAX#29 words with an exact fast path for ASCII text.
+//! UAX#29 words with an exact fast path for Latin text.
 //!
 //! `unicode_segmentation::UnicodeWords` looks up the word-break property of
-//! every character in Unicode tables; on ASCII text (most English news) the
-//! properties are a handful of byte classes, so [`words`] walks the bytes
-//! directly and yields exactly the same words (a property test compares the
-//! two on random ASCII text). Any non-ASCII text takes the table-driven path.
+//! every character in Unicode tables. English and most Western European news
+//! is ASCII plus a few other characters: Latin-1 letters, curly quotes,
+//! dashes, currency signs, the no-break space. Their properties are a handful
+//! of classes, so [`words`] walks such text directly and yields exactly the
+//! same words (a property test compares the two on random text of those
+//! characters). Text with any other character takes the table-driven path.
 
 use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
 
 /// The UAX#29 words of `text` that contain a letter or digit: the same
 /// sequence as `text.unicode_words()`.
 pub fn words(text: &str) -> Words<'_> {
-    if text.is_ascii() {
-        Words::Ascii(AsciiWords { text, pos: 0 })
+    if text.is_ascii() || text.chars().all(|c| fast_class(c).is_some()) {
+        Words::Fast(FastWords { text, pos: 0 })
     } else {
         Words::Unicode(text.unicode_words())
     }
 }
 
 pub enum Words<'a> {
-    Ascii(AsciiWords<'a>),
+    Fast(FastWords<'a>),
     Unicode(UnicodeWords<'a>),
 }
 
@@ -28,16 +30,17 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
-            Words::Ascii(words) => words.next(),
+            Words::Fast(words) => words.next(),
             Words::Unicode(words) => words.next(),
         }
     }
 }
 
-/// Word-break properties of ASCII bytes (UAX#29 table 3).
+/// Word-break properties of the characters the fast path takes (UAX#29
+/// table 3).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
-    /// ALetter: A-Z, a-z.
+    /// ALetter: A-Z, a-z, Latin-1 letters.
     Letter,
     /// Numeric: 0-9.
     Digit,
@@ -45,17 +48,17 @@ enum Class {
     Underscore,
     /// MidLetter: `:`.
     MidLetter,
-    /// MidNumLet `.` and Single_Quote `'` (which acts as MidNumLet outside
-    /// Hebrew).
+    /// MidNumLet `.`, `‘`, `’`, and Single_Quote `'` (which acts as MidNumLet
+    /// outside Hebrew).
     MidNumLet,
     /// MidNum: `,` `;`.
     MidNum,
-    /// Everything else (spaces, newlines, other punctuation): a segment of
-    /// its own, never part of a word.
+    /// Everything else taken here (spaces, newlines, other punctuation): a
+    /// segment of its own, never part of a word.
     Other,
 }
 
-fn class(byte: u8) -> Class {
+fn ascii_class(byte: u8) -> Class {
     match byte {
         b'A'..=b'Z' | b'a'..=b'z' => Class::Letter,
         b'0'..=b'9' => Class::Digit,
@@ -67,56 +70,93 @@ fn class(byte: u8) -> Class {
     }
 }
 
+/// The class of `c`, or `None` for characters the fast path leaves to the
+/// Unicode tables (other scripts, combining marks, format characters...).
+fn fast_class(c: char) -> Option<Class> {
+    Some(match c {
+        // Every ASCII byte: controls and punctuation not named in
+        // `ascii_class` are Other (WB3 keeps CR LF together, but both are
+        // outside words either way).
+        '\0'..='\x7F' => ascii_class(c as u8),
+        // Latin-1 letters, without × and ÷.
+        'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' => Class::Letter,
+        '‘' | '’' => Class::MidNumLet,
+        '\u{A0}' | '¡' | '¢' | '£' | '¥' | '§' | '©' | '«' | '°' | '±' | '»' | '¿' | '–' | '—'
+        | '“' | '”' | '•' | '…' | '€' => Class::Other,
+        _ => return None,
+    })
+}
+
 fn is_word_class(class: Class) -> bool {
     matches!(class, Class::Letter | Class::Digit | Class::Underscore)
 }
 
-/// UAX#29 words of ASCII text (see [`words`]).
-pub struct AsciiWords<'a> {
+/// UAX#29 words of text whose every character has a [`fast_class`] (see
+/// [`words`]).
+pub struct FastWords<'a> {
     text: &'a str,
     pos: usize,
 }
 
-impl<'a> Iterator for AsciiWords<'a> {
+impl FastWords<'_> {
+    /// The class and byte length of the character at byte `pos`.
+    fn class_at(&self, pos: usize) -> (Class, usize) {
+        let byte = self.text.as_bytes()[pos];
+        if byte.is_ascii() {
+            return (ascii_class(byte), 1);
+        }
+        let c = self.text[pos..].chars().next().expect("pos is a char boundary");
+        (fast_class(c).unwrap_or(Class::Other), c.len_utf8())
+    }
+}
+
+impl<'a> Iterator for FastWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
-        while self.pos < bytes.len() {
+        let len = self.text.len();
+        while self.pos < len {
             let start = self.pos;
-            if !is_word_class(class(bytes[start])) {
-                self.pos += 1;
+            let (first, first_len) = self.class_at(start);
+            if !is_word_class(first) {
+                self.pos += first_len;
                 continue;
             }
-            let mut end = start + 1;
-            while end < bytes.len() {
-                let previous = class(bytes[end - 1]);
-                let current = class(bytes[end]);
+            let (mut previous, mut end) = (first, start + first_len);
+            while end < len {
+                let (current, current_len) = self.class_at(end);
                 if is_word_class(current) {
                     // WB5, WB8, WB9, WB10, WB13a, WB13b: letters, digits and
                     // `_` join in any order.
-                    end += 1;
+                    previous = current;
+                    end += current_len;
                     continue;
                 }
-                let after = bytes.get(end + 1).map(|&b| class(b));
+                let after = end + current_len;
+                let (next, next_len) = if after < len {
+                    self.class_at(after)
+                } else {
+                    (Class::Other, 0)
+                };
                 let joins = match (previous, current) {
                     // WB6, WB7: "can't", "e.g", "a:b".
-                    (Class::Letter, Class::MidLetter | Class::MidNumLet) => {
-                        after == Some(Class::Letter)
-                    }
+                    (Class::Letter, Class::MidLetter | Class::MidNumLet) => next == Class::Letter,
                     // WB11, WB12: "3.5", "1,000".
-                    (Class::Digit, Class::MidNum | Class::MidNumLet) => after == Some(Class::Digit),
+                    (Class::Digit, Class::MidNum | Class::MidNumLet) => next == Class::Digit,
                     _ => false,
                 };
                 if !joins {
                     break;
                 }
-                end += 2;
+                previous = next;
+                end = after + next_len;
             }
             self.pos = end;
             let word = &self.text[start..end];
-            // Like `unicode_words`, keep only segments with a letter or digit.
-            if word.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            // Like `unicode_words`, keep only segments with a letter or digit
+            // (a non-ASCII character in a word is a letter or sits between
+            // letters).
+            if word.bytes().any(|b| b.is_ascii_alphanumeric() || !b.is_ascii()) {
                 return Some(word);
             }
         }
@@ -164,6 +204,28 @@ mod tests {
         /// The fast path returns exactly what the Unicode tables return.
         #[test]
         fn ascii_fast_path_matches_unicode_words(text in "[a-cA-C0-2_:.',; \n\r\t!?\"()-]{0,40}") {
+            let fast: Vec<&str> = words(&text).collect();
+            let reference: Vec<&str> = text.unicode_words().collect();
+            prop_assert_eq!(fast, reference);
+        }
+
+        /// The same on text of Latin-1 letters and the other non-ASCII
+        /// characters the fast path takes.
+        #[test]
+        fn latin_fast_path_matches_unicode_words(
+            text in "([a-bA0-1_:.',; \n!\"-]|[ªµºÀÖØöøÿé×÷]|[‘’\u{A0}¡¢£¥§©«°±»¿–—“”•…€]){0,40}"
+        ) {
+            let fast: Vec<&str> = words(&text).collect();
+            let reference: Vec<&str> = text.unicode_words().collect();
+            prop_assert_eq!(fast, reference);
+        }
+
+        /// Characters the fast path must leave to the tables: a combining
+        /// accent, Greek, a soft hyphen, ZWJ, Hebrew, Katakana.
+        #[test]
+        fn other_characters_take_the_unicode_path(
+            text in "([a-b0:.',; ’é-]|\u{301}|α|\u{AD}|\u{200D}|א|カ){0,30}"
+        ) {
             let fast: Vec<&str> = words(&text).collect();
             let reference: Vec<&str> = text.unicode_words().collect();
             prop_assert_eq!(fast, reference);
