@@ -4,7 +4,7 @@ would pick instead (pySBD, sentencex, summa TextRank), single thread each,
 on the same articles.
 
 Usage: scripts/bench_compare.sh  (sets up a throwaway venv and calls this)
-       python3 scripts/bench_compare.py PRECIS_BINARY [CORPUS.jsonl] [--repeat N]
+       python3 scripts/bench_compare.py PRECIS_BINARY [CORPUS.jsonl] [--repeat N] [--rounds N]
 
 The corpus is JSONL with a "text" key per line. Default: the CNN/DailyMail
 dev articles in ../shared/data/summarization/ when present (read only, never
@@ -29,18 +29,16 @@ def load_corpus(path):
     return texts
 
 
-def time_python(name, fn, texts, repeat, rounds):
-    """Fastest of `rounds` timed passes (on a shared machine the minimum is
-    the least disturbed one), after a warm-up on one document."""
-    fn(texts[0])
-    best = float("inf")
-    for _ in range(rounds):
+def python_pass(fn, texts, repeat):
+    """A timer: one pass of `fn` over `repeat` x `texts`, in seconds."""
+    def run():
         start = time.perf_counter()
         for _ in range(repeat):
             for text in texts:
                 fn(text)
-        best = min(best, time.perf_counter() - start)
-    return best
+        return time.perf_counter() - start
+    fn(texts[0])  # warm-up: lazy imports, regex compilation
+    return run
 
 
 def run_precis(binary, command, path):
@@ -50,25 +48,34 @@ def run_precis(binary, command, path):
         return time.perf_counter() - start
 
 
-def time_precis(binary, command, texts, repeat, extra, rounds):
-    """(seconds for all documents, seconds of the warm-up): the warm-up is
-    what the Python tools get for free in `time_python`: process start-up,
-    lazy data (regex compilation) and the first document, measured as the
-    fastest of 5 runs over the first document alone."""
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = {}
-        for name, rows in (("all", [(r, i, t) for r in range(repeat) for i, t in enumerate(texts)]),
-                           ("first", [(0, 0, texts[0])])):
-            paths[name] = os.path.join(tmp, name + ".jsonl")
-            with open(paths[name], "w", encoding="utf-8") as f:
-                for r, i, text in rows:
-                    row = {"id": f"{r}-{i}", "text": text, "lang": "en"}
-                    row.update(extra)
-                    f.write(json.dumps(row) + "\n")
-        run_precis(binary, command, paths["all"])  # page cache
-        total = min(run_precis(binary, command, paths["all"]) for _ in range(rounds))
-        warm_up = min(run_precis(binary, command, paths["first"]) for _ in range(5))
-        return total, warm_up
+def precis_runs(binary, command, texts, repeat, extra, tmp):
+    """Two timers: a whole `precis COMMAND --jsonl` run over all documents,
+    and the warm-up that the Python tools get for free in `python_pass`
+    (process start-up, lazy data such as regex compilation, and the first
+    document): a run over the first document alone."""
+    paths = {}
+    for name, rows in (("all", [(r, i, t) for r in range(repeat) for i, t in enumerate(texts)]),
+                       ("first", [(0, 0, texts[0])])):
+        paths[name] = os.path.join(tmp, f"{command}-{name}.jsonl")
+        with open(paths[name], "w", encoding="utf-8") as f:
+            for r, i, text in rows:
+                row = {"id": f"{r}-{i}", "text": text, "lang": "en"}
+                row.update(extra)
+                f.write(json.dumps(row) + "\n")
+    run_precis(binary, command, paths["all"])  # page cache
+    return (lambda: run_precis(binary, command, paths["all"]),
+            lambda: run_precis(binary, command, paths["first"]))
+
+
+def fastest(timers, rounds):
+    """The fastest of `rounds` runs of each timer. Rounds go through all the
+    timers in turn, so a slow spell on a shared machine slows one run of
+    every tool instead of every run of one tool."""
+    best = {name: float("inf") for name in timers}
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer())
+    return best
 
 
 def main():
@@ -108,22 +115,27 @@ def main():
             "mb_per_s": round(megabytes * repeat_factor / seconds, 3),
         })
 
-    # pySBD is ~1000x slower: time it on one pass only and scale per document.
-    pysbd_repeat = 1
-    add("pySBD 0.3", "segment",
-        time_python("pysbd", pysbd_segmenter.segment, texts, pysbd_repeat, 1), pysbd_repeat / args.repeat)
-    add("sentencex", "segment",
-        time_python("sentencex", lambda t: list(sentencex.segment("en", t)), texts, args.repeat,
-                    args.rounds))
-    add("summa TextRank", "summarize",
-        time_python("summa", lambda t: summarizer.summarize(t, ratio=0.2), texts, 1, args.rounds),
-        1 / args.repeat)
+    # pySBD is ~1000x slower: time it once on one pass and scale per document.
+    pysbd_seconds = python_pass(pysbd_segmenter.segment, texts, 1)()
+    add("pySBD 0.3", "segment", pysbd_seconds, 1 / args.repeat)
+    commands = (("segment", {}), ("summarize", {"max_sentences": 3}), ("process", {"max_sentences": 3}))
+    with tempfile.TemporaryDirectory() as tmp:
+        timers = {
+            "sentencex": python_pass(lambda t: list(sentencex.segment("en", t)), texts, args.repeat),
+            "summa": python_pass(lambda t: summarizer.summarize(t, ratio=0.2), texts, 1),
+        }
+        for command, extra in commands:
+            total, first = precis_runs(args.binary, command, texts, args.repeat, extra, tmp)
+            timers[command] = total
+            timers[command + " first"] = first
+        best = fastest(timers, args.rounds)
+    add("sentencex", "segment", best["sentencex"])
+    add("summa TextRank", "summarize", best["summa"], 1 / args.repeat)
     # Precis twice: steady state (warm-up excluded, as for the Python tools:
     # (all - first document) / (n - 1) documents) and whole runs including
     # process start-up and regex compilation.
-    for command, extra in (("segment", {}), ("summarize", {"max_sentences": 3}),
-                           ("process", {"max_sentences": 3})):
-        total, warm_up = time_precis(args.binary, command, texts, args.repeat, extra, args.rounds)
+    for command, _ in commands:
+        total, warm_up = best[command], best[command + " first"]
         steady_factor = (n_docs - 1) / n_docs
         add(f"precis {command} --jsonl", command, total - warm_up, steady_factor)
         add(f"precis {command} (with start-up)", command, total)

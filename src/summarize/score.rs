@@ -150,7 +150,10 @@ pub fn score(
 ) -> Vec<SentenceFeatures> {
     let language = segmentation.language.as_str();
     let tokenizer = Tokenizer::new(language);
-    let mut vocabulary: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    // Sized for a typical vocabulary (one term per ~12-16 bytes of news)
+    // so that it rarely grows.
+    let mut vocabulary: FxHashMap<Box<str>, u32> =
+        FxHashMap::with_capacity_and_hasher(text.len() / 16, Default::default());
     // Term counts and word count of a text, on one tokenizer pass.
     let mut ids: Vec<u32> = Vec::new();
     let mut intern = |text: &str| -> (TermCounts, usize) {

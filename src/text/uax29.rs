@@ -105,7 +105,10 @@ impl FastWords<'_> {
         if byte.is_ascii() {
             return (ascii_class(byte), 1);
         }
-        let c = self.text[pos..].chars().next().expect("pos is a char boundary");
+        let c = self.text[pos..]
+            .chars()
+            .next()
+            .expect("pos is a char boundary");
         (fast_class(c).unwrap_or(Class::Other), c.len_utf8())
     }
 }
@@ -156,7 +159,10 @@ impl<'a> Iterator for FastWords<'a> {
             // Like `unicode_words`, keep only segments with a letter or digit
             // (a non-ASCII character in a word is a letter or sits between
             // letters).
-            if word.bytes().any(|b| b.is_ascii_alphanumeric() || !b.is_ascii()) {
+            if word
+                .bytes()
+                .any(|b| b.is_ascii_alphanumeric() || !b.is_ascii())
+            {
                 return Some(word);
             }
         }
