@@ -93,7 +93,7 @@ pub fn normalize_tag(tag: &str) -> Result<String, InvalidLanguageTag> {
         "deu" | "ger" => "de",
         "fra" | "fre" => "fr",
         "spa" => "es",
-        other => other,
+        other => iso639_1(other).unwrap_or(other),
     };
     Ok(code.to_string())
 }
@@ -126,6 +126,86 @@ pub fn detect(text: &str) -> String {
         Some(code) => normalize_tag(code).unwrap_or_else(|_| "en".to_string()),
         None => "en".to_string(),
     }
+}
+
+/// The two-letter code of a three-letter ISO 639-2/3 code, for the other
+/// languages language detection (whatlang) names: BCP-47 uses the shortest
+/// code, and the language data files are named by it.
+fn iso639_1(code: &str) -> Option<&'static str> {
+    const CODES: &[(&str, &str)] = &[
+        ("afr", "af"),
+        ("aka", "ak"),
+        ("amh", "am"),
+        ("ara", "ar"),
+        ("aze", "az"),
+        ("bel", "be"),
+        ("ben", "bn"),
+        ("bul", "bg"),
+        ("cat", "ca"),
+        ("ces", "cs"),
+        ("cze", "cs"),
+        ("dan", "da"),
+        ("ell", "el"),
+        ("gre", "el"),
+        ("epo", "eo"),
+        ("est", "et"),
+        ("fas", "fa"),
+        ("per", "fa"),
+        ("pes", "fa"),
+        ("fin", "fi"),
+        ("guj", "gu"),
+        ("heb", "he"),
+        ("hin", "hi"),
+        ("hrv", "hr"),
+        ("hun", "hu"),
+        ("hye", "hy"),
+        ("arm", "hy"),
+        ("ita", "it"),
+        ("jav", "jv"),
+        ("kan", "kn"),
+        ("kat", "ka"),
+        ("geo", "ka"),
+        ("kaz", "kk"),
+        ("kor", "ko"),
+        ("lat", "la"),
+        ("lav", "lv"),
+        ("lit", "lt"),
+        ("mal", "ml"),
+        ("mar", "mr"),
+        ("mkd", "mk"),
+        ("mac", "mk"),
+        ("nep", "ne"),
+        ("nld", "nl"),
+        ("dut", "nl"),
+        ("nob", "nb"),
+        ("ori", "or"),
+        ("pan", "pa"),
+        ("pol", "pl"),
+        ("por", "pt"),
+        ("ron", "ro"),
+        ("rum", "ro"),
+        ("rus", "ru"),
+        ("sin", "si"),
+        ("slk", "sk"),
+        ("slo", "sk"),
+        ("slv", "sl"),
+        ("sna", "sn"),
+        ("srp", "sr"),
+        ("swe", "sv"),
+        ("tam", "ta"),
+        ("tel", "te"),
+        ("tuk", "tk"),
+        ("tur", "tr"),
+        ("ukr", "uk"),
+        ("urd", "ur"),
+        ("uzb", "uz"),
+        ("yid", "yi"),
+        ("zul", "zu"),
+    ];
+    CODES
+        .iter()
+        .find(|(three, _)| *three == code)
+        .map(|&(_, two)| two)
 }
 
 fn detect_by_script(sample: &str) -> Option<&'static str> {
@@ -427,6 +507,9 @@ mod tests {
     fn tags_normalize_to_primary_subtag() {
         assert_eq!(normalize_tag("zh-Hant-TW").unwrap(), "zh");
         assert_eq!(normalize_tag("tl").unwrap(), "fil");
+        assert_eq!(normalize_tag("ita").unwrap(), "it");
+        assert_eq!(normalize_tag("rus").unwrap(), "ru");
+        assert_eq!(normalize_tag("haw").unwrap(), "haw");
         assert_eq!(normalize_tag("EN_us").unwrap(), "en");
         assert!(normalize_tag("english!").is_err());
         assert!(normalize_tag("").is_err());
@@ -450,6 +533,18 @@ mod tests {
                 "Hợp tác giữa ASEAN và Trung Quốc tiếp tục phát triển mạnh mẽ trong nhiều lĩnh vực."
             ),
             "vi"
+        );
+        // Languages outside the explicit list get their two-letter code,
+        // which names their data file (data/lang/it.txt, ru.txt).
+        assert_eq!(
+            detect(
+                "Il governo italiano ha approvato ieri la nuova legge sul bilancio dello Stato."
+            ),
+            "it"
+        );
+        assert_eq!(
+            detect("Правительство России вчера одобрило новый закон о федеральном бюджете."),
+            "ru"
         );
     }
 }
