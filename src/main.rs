@@ -22,6 +22,10 @@ use precis::text::srx::{SrxMode, SrxRules};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Blocking threads beyond the engine workers, for anything else that
+/// blocks (file reads of TLS certificates, say).
+const BLOCKING_THREADS_SPARE: usize = 2;
+
 #[derive(Parser)]
 #[command(
     name = "precis",
@@ -357,7 +361,17 @@ fn serve(args: ServeArgs) -> ExitCode {
         srx,
         idf,
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Engine jobs run on tokio's blocking threads, at most `workers` at a
+    // time. A fixed set of threads that stay alive keeps their term caches
+    // and allocator heaps warm: with tokio's defaults (512 threads, 10 s
+    // keep-alive) a job often started a fresh thread while the previous one
+    // was finishing, and RSS crept up over a soak as threads came and went.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(config.workers + BLOCKING_THREADS_SPARE)
+        .thread_keep_alive(Duration::from_secs(3600))
+        .build();
+    let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("precis: cannot start the runtime: {error}");
