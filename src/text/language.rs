@@ -78,21 +78,13 @@ pub fn normalize_tag(tag: &str) -> Result<String, InvalidLanguageTag> {
         return Err(InvalidLanguageTag(tag.to_string()));
     }
     let primary = primary.to_ascii_lowercase();
+    // Precis's own keys first (Filipino, Malay and Chinese group several
+    // codes), then ISO 639-2/3 codes to their two-letter form.
     let code = match primary.as_str() {
         "tl" | "tgl" => "fil",
-        "in" | "ind" => "id",
+        "in" => "id",
         "zsm" | "msa" | "may" => "ms",
         "zho" | "chi" | "cmn" | "yue" => "zh",
-        "jpn" => "ja",
-        "eng" => "en",
-        "tha" => "th",
-        "vie" => "vi",
-        "khm" => "km",
-        "lao" => "lo",
-        "mya" | "bur" => "my",
-        "deu" | "ger" => "de",
-        "fra" | "fre" => "fr",
-        "spa" => "es",
         other => iso639_1(other).unwrap_or(other),
     };
     Ok(code.to_string())
@@ -117,22 +109,10 @@ pub fn detect(text: &str) -> String {
         .then(|| whatlang::detect(&sample[..short_end]))
         .flatten()
         .filter(|info| info.is_reliable() && info.confidence() >= SHORT_SAMPLE_CONFIDENCE);
-    let info = short.or_else(|| whatlang::detect(&sample));
-    let code = info.map(|info| match info.lang() {
-        whatlang::Lang::Eng => "en",
-        whatlang::Lang::Cmn => "zh",
-        whatlang::Lang::Jpn => "ja",
-        whatlang::Lang::Vie => "vi",
-        whatlang::Lang::Ind => "id",
-        whatlang::Lang::Tgl => "fil",
-        whatlang::Lang::Deu => "de",
-        whatlang::Lang::Fra => "fr",
-        whatlang::Lang::Spa => "es",
-        whatlang::Lang::Tha => "th",
-        whatlang::Lang::Khm => "km",
-        whatlang::Lang::Mya => "my",
-        other => other.code(),
-    });
+    // whatlang names languages by ISO 639-3 code ("eng", "cmn", "tgl").
+    let code = short
+        .or_else(|| whatlang::detect(&sample))
+        .map(|info| info.lang().code());
     match code {
         Some(code) => normalize_tag(code).unwrap_or_else(|_| "en".to_string()),
         None => "en".to_string(),
@@ -145,8 +125,8 @@ pub fn detect(text: &str) -> String {
 const SHORT_SAMPLE: usize = 300;
 const SHORT_SAMPLE_CONFIDENCE: f64 = 0.9;
 
-/// The two-letter code of a three-letter ISO 639-2/3 code, for the other
-/// languages language detection (whatlang) names: BCP-47 uses the shortest
+/// The two-letter code of a three-letter ISO 639-2/3 code (every language
+/// whatlang names, and the bibliographic variants): BCP-47 uses the shortest
 /// code, and the language data files are named by it.
 fn iso639_1(code: &str) -> Option<&'static str> {
     const CODES: &[(&str, &str)] = &[
@@ -164,6 +144,20 @@ fn iso639_1(code: &str) -> Option<&'static str> {
         ("cym", "cy"),
         ("wel", "cy"),
         ("dan", "da"),
+        ("deu", "de"),
+        ("ger", "de"),
+        ("eng", "en"),
+        ("spa", "es"),
+        ("fra", "fr"),
+        ("fre", "fr"),
+        ("ind", "id"),
+        ("jpn", "ja"),
+        ("khm", "km"),
+        ("lao", "lo"),
+        ("mya", "my"),
+        ("bur", "my"),
+        ("tha", "th"),
+        ("vie", "vi"),
         ("ell", "el"),
         ("gre", "el"),
         ("epo", "eo"),

@@ -885,6 +885,12 @@ fn starts_list_item_labelled(rest: &str, label: &str) -> bool {
 /// How much of the sentence so far a line-break decision looks at (bytes).
 const FRAGMENT_WINDOW: usize = 1024;
 
+/// ASCII whitespace as `char::is_whitespace` has it: space and tab to
+/// carriage return (0x09-0x0D).
+const fn is_ascii_space(byte: u8) -> bool {
+    byte == b' ' || (byte >= b'\t' && byte <= b'\r')
+}
+
 /// [`LineShape::words_up_to`]'s byte classes.
 const SPACE: u8 = 1;
 const ALPHANUMERIC: u8 = 2;
@@ -896,7 +902,7 @@ static BYTE_CLASS: [u8; 256] = {
         let byte = b as u8;
         classes[b] = if !byte.is_ascii() {
             NON_ASCII
-        } else if matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+        } else if is_ascii_space(byte) {
             SPACE
         } else if byte.is_ascii_alphanumeric() {
             ALPHANUMERIC
@@ -914,12 +920,11 @@ static BYTE_CLASS: [u8; 256] = {
 /// script. Counted 32 bytes at a time (vectorized), stopping at `cap`.
 fn has_ascii_word_starts(bytes: &[u8], cap: usize) -> bool {
     const BLOCK: usize = 32;
-    let is_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
     let starts = |before: &[u8], at: &[u8]| {
         before
             .iter()
             .zip(at)
-            .map(|(&before, &b)| u8::from(is_space(before) & b.is_ascii_alphanumeric()))
+            .map(|(&before, &b)| u8::from(is_ascii_space(before) & b.is_ascii_alphanumeric()))
             .sum::<u8>()
     };
     let mut count = usize::from(bytes.first().is_some_and(u8::is_ascii_alphanumeric));
