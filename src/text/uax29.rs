@@ -13,7 +13,9 @@ use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
 /// The UAX#29 words of `text` that contain a letter or digit: the same
 /// sequence as `text.unicode_words()`.
 pub fn words(text: &str) -> Words<'_> {
-    if text.is_ascii() || text.chars().all(|c| fast_class(c).is_some()) {
+    if text.is_ascii() {
+        Words::Ascii(AsciiWords { text, pos: 0 })
+    } else if text.chars().all(|c| fast_class(c).is_some()) {
         Words::Fast(FastWords { text, pos: 0 })
     } else {
         Words::Unicode(text.unicode_words())
@@ -21,6 +23,7 @@ pub fn words(text: &str) -> Words<'_> {
 }
 
 pub enum Words<'a> {
+    Ascii(AsciiWords<'a>),
     Fast(FastWords<'a>),
     Unicode(UnicodeWords<'a>),
 }
@@ -30,6 +33,7 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
+            Words::Ascii(words) => words.next(),
             Words::Fast(words) => words.next(),
             Words::Unicode(words) => words.next(),
         }
@@ -58,7 +62,7 @@ enum Class {
     Other,
 }
 
-fn ascii_class(byte: u8) -> Class {
+const fn ascii_class(byte: u8) -> Class {
     match byte {
         b'A'..=b'Z' | b'a'..=b'z' => Class::Letter,
         b'0'..=b'9' => Class::Digit,
@@ -70,6 +74,18 @@ fn ascii_class(byte: u8) -> Class {
     }
 }
 
+/// [`ascii_class`] of every ASCII byte, looked up instead of matched: the
+/// word iterator asks for the class of every byte of the text.
+static ASCII_CLASSES: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = ascii_class(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
 /// The class of `c`, or `None` for characters the fast path leaves to the
 /// Unicode tables (other scripts, combining marks, format characters...).
 fn fast_class(c: char) -> Option<Class> {
@@ -77,7 +93,7 @@ fn fast_class(c: char) -> Option<Class> {
         // Every ASCII byte: controls and punctuation not named in
         // `ascii_class` are Other (WB3 keeps CR LF together, but both are
         // outside words either way).
-        '\0'..='\x7F' => ascii_class(c as u8),
+        '\0'..='\x7F' => ASCII_CLASSES[c as usize],
         // Latin-1 letters, without × and ÷.
         'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' => Class::Letter,
         '‘' | '’' => Class::MidNumLet,
@@ -87,8 +103,80 @@ fn fast_class(c: char) -> Option<Class> {
     })
 }
 
-fn is_word_class(class: Class) -> bool {
+const fn is_word_class(class: Class) -> bool {
     matches!(class, Class::Letter | Class::Digit | Class::Underscore)
+}
+
+/// Whether a byte is an ASCII letter, digit or `_`, by byte value (the
+/// loops of [`AsciiWords`] test every byte of the text).
+static ASCII_WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = is_word_class(ascii_class(byte as u8));
+        byte += 1;
+    }
+    table
+};
+
+/// UAX#29 words of ASCII text: runs of letters, digits and `_`, joined
+/// across one `:`, `.` or `'` between letters and one `,`, `;`, `.` or `'`
+/// between digits. The same words as [`FastWords`], a byte at a time
+/// without decoding characters.
+pub struct AsciiWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        let class = |i: usize| ASCII_CLASSES[usize::from(bytes[i] & 0x7F)];
+        let is_word = |i: usize| ASCII_WORD_BYTES[usize::from(bytes[i])];
+        loop {
+            while self.pos < len && !is_word(self.pos) {
+                self.pos += 1;
+            }
+            if self.pos == len {
+                return None;
+            }
+            let start = self.pos;
+            let mut end = start;
+            loop {
+                while end < len && is_word(end) {
+                    end += 1;
+                }
+                if end + 1 >= len {
+                    break;
+                }
+                // WB6, WB7 ("can't", "e.g", "a:b"), WB11, WB12 ("3.5",
+                // "1,000"): the class of the last word byte decides.
+                let joins = match (class(end - 1), class(end)) {
+                    (Class::Letter, Class::MidLetter | Class::MidNumLet) => {
+                        class(end + 1) == Class::Letter
+                    }
+                    (Class::Digit, Class::MidNum | Class::MidNumLet) => {
+                        class(end + 1) == Class::Digit
+                    }
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                end += 2;
+            }
+            self.pos = end;
+            let word = &self.text[start..end];
+            // Like `unicode_words`, keep only segments with a letter or
+            // digit; only a word that starts with `_` can lack one.
+            if bytes[start] != b'_' || word.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                return Some(word);
+            }
+        }
+    }
 }
 
 /// UAX#29 words of text whose every character has a [`fast_class`] (see
@@ -103,7 +191,7 @@ impl FastWords<'_> {
     fn class_at(&self, pos: usize) -> (Class, usize) {
         let byte = self.text.as_bytes()[pos];
         if byte.is_ascii() {
-            return (ascii_class(byte), 1);
+            return (ASCII_CLASSES[usize::from(byte)], 1);
         }
         let c = self.text[pos..]
             .chars()
@@ -113,12 +201,23 @@ impl FastWords<'_> {
     }
 }
 
+/// Whether `byte` is an ASCII letter, digit or `_`.
+fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii() && is_word_class(ASCII_CLASSES[usize::from(byte)])
+}
+
 impl<'a> Iterator for FastWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let len = self.text.len();
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
         while self.pos < len {
+            // Spaces and punctuation between words, a byte at a time.
+            if bytes[self.pos].is_ascii() && !is_ascii_word_byte(bytes[self.pos]) {
+                self.pos += 1;
+                continue;
+            }
             let start = self.pos;
             let (first, first_len) = self.class_at(start);
             if !is_word_class(first) {
@@ -127,6 +226,15 @@ impl<'a> Iterator for FastWords<'a> {
             }
             let (mut previous, mut end) = (first, start + first_len);
             while end < len {
+                // The run of ASCII letters, digits and `_` that makes up
+                // most of a word.
+                if is_ascii_word_byte(bytes[end]) {
+                    while end < len && is_ascii_word_byte(bytes[end]) {
+                        end += 1;
+                    }
+                    previous = ASCII_CLASSES[usize::from(bytes[end - 1])];
+                    continue;
+                }
                 let (current, current_len) = self.class_at(end);
                 if is_word_class(current) {
                     // WB5, WB8, WB9, WB10, WB13a, WB13b: letters, digits and
@@ -158,10 +266,11 @@ impl<'a> Iterator for FastWords<'a> {
             let word = &self.text[start..end];
             // Like `unicode_words`, keep only segments with a letter or digit
             // (a non-ASCII character in a word is a letter or sits between
-            // letters).
-            if word
-                .bytes()
-                .any(|b| b.is_ascii_alphanumeric() || !b.is_ascii())
+            // letters). Only a word that starts with `_` can lack one.
+            if first != Class::Underscore
+                || word
+                    .bytes()
+                    .any(|b| b.is_ascii_alphanumeric() || !b.is_ascii())
             {
                 return Some(word);
             }
