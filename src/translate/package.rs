@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -132,6 +133,35 @@ pub struct Counts {
     pub placeholders: usize,
 }
 
+/// What [`Counts::of`] asks of a character: `char::is_whitespace`,
+/// `char::is_alphanumeric`, `char::is_ascii_punctuation`, as bit flags.
+const WHITESPACE: u8 = 1;
+const ALPHANUMERIC: u8 = 2;
+const ASCII_PUNCTUATION: u8 = 4;
+
+fn char_class(c: char) -> u8 {
+    /// The flags of every ASCII character, looked up instead of computed.
+    static ASCII: LazyLock<[u8; 128]> = LazyLock::new(|| {
+        let mut table = [0; 128];
+        for (byte, class) in (0u8..).zip(table.iter_mut()) {
+            *class = char_class_computed(char::from(byte));
+        }
+        table
+    });
+    if c.is_ascii() {
+        ASCII[c as usize]
+    } else {
+        char_class_computed(c)
+    }
+}
+
+fn char_class_computed(c: char) -> u8 {
+    let flag = |set: bool, flag: u8| if set { flag } else { 0 };
+    flag(c.is_whitespace(), WHITESPACE)
+        | flag(c.is_alphanumeric(), ALPHANUMERIC)
+        | flag(c.is_ascii_punctuation(), ASCII_PUNCTUATION)
+}
+
 impl Counts {
     /// Counts of `text` in `language`; `placeholders` are its protected spans.
     pub fn of(text: &str, language: &str, placeholders: &[Placeholder]) -> Counts {
@@ -162,13 +192,14 @@ impl Counts {
         let (mut whitespace_words, mut characters) = (0usize, 0usize);
         let (mut in_word, mut word_has_alphanumeric) = (false, false);
         for c in prose.chars() {
-            if c.is_whitespace() {
+            let class = char_class(c);
+            if class & WHITESPACE != 0 {
                 whitespace_words += usize::from(in_word && word_has_alphanumeric);
                 (in_word, word_has_alphanumeric) = (false, false);
             } else {
                 in_word = true;
-                word_has_alphanumeric |= c.is_alphanumeric();
-                characters += usize::from(!c.is_ascii_punctuation());
+                word_has_alphanumeric |= class & ALPHANUMERIC != 0;
+                characters += usize::from(class & ASCII_PUNCTUATION == 0);
             }
         }
         whitespace_words += usize::from(in_word && word_has_alphanumeric);
@@ -322,9 +353,26 @@ impl Payload {
         Payload {
             code_points: sent.chars().count(),
             bytes: sent.len(),
-            json_bytes: serde_json::to_string(sent).map_or(sent.len() + 2, |s| s.len()) + 1,
+            json_bytes: json_string_len(sent) + 1,
         }
     }
+}
+
+/// Length of `text` as a JSON string, quotes included, escaped as
+/// serde_json escapes it: `"` and `\` and the five short control escapes
+/// take 2 bytes, other control characters 6 (`\u00XX`), everything else
+/// its UTF-8 bytes. Counted instead of serialized: this runs for every
+/// segment and every batch candidate.
+fn json_string_len(text: &str) -> usize {
+    let escapes: usize = text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\x08' | b'\x0C' | b'\n' | b'\r' | b'\t' => 1,
+            0..=0x1F => 5,
+            _ => 0,
+        })
+        .sum();
+    text.len() + escapes + 2
 }
 
 /// Builds the package of a segmented, summarized document.
@@ -802,5 +850,28 @@ mod tests {
         let km = Counts::of("ព័ត៌មាន", "km", &[]);
         assert_eq!(km.gmx_words, None);
         assert!(km.graphemes < km.code_points);
+    }
+
+    /// The counted JSON length is the length serde_json writes, and the
+    /// character classes are the char predicates.
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::{char_class, char_class_computed, json_string_len};
+
+        proptest! {
+            #[test]
+            fn json_string_len_is_serde_jsons(text in "(\\PC|[\\x00-\\x1F\"\\\\\u{7F}\u{2028}])*") {
+                prop_assert_eq!(json_string_len(&text), serde_json::to_string(&text).unwrap().len());
+            }
+        }
+
+        #[test]
+        fn ascii_classes_are_the_char_predicates() {
+            for c in (0..=0x2FFF_u32).filter_map(char::from_u32) {
+                assert_eq!(char_class(c), char_class_computed(c), "U+{:04X}", c as u32);
+            }
+            assert_ne!(char_class('\x0B') & super::super::WHITESPACE, 0);
+        }
     }
 }
