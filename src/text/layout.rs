@@ -147,9 +147,10 @@ fn patterns() -> &'static MetadataPatterns {
 pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
     let sentence = sentence.trim();
     let patterns = patterns();
-    // A bare domain has a dot and no whitespace (cheap checks first).
-    if sentence.contains('.')
-        && !sentence.contains(char::is_whitespace)
+    // A bare domain has no whitespace and a dot (cheap checks first; the
+    // first space of a sentence settles the first one).
+    if !sentence.contains(char::is_whitespace)
+        && sentence.contains('.')
         && patterns.domain.is_match(sentence)
     {
         return true;
