@@ -118,6 +118,7 @@ mod tests {
             vector: Default::default(),
             words,
             code_points,
+            length_units: words as f64,
             components: ScoreComponents {
                 boilerplate: 1.0,
                 ..ScoreComponents::default()
