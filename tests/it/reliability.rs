@@ -494,6 +494,9 @@ async fn every_invalid_option_names_its_field() {
 /// `copies` of the seed article: 40 copies (94 KB) take about 0.4 s of
 /// engine work in a debug build, 400 copies (940 KB, under the 1 MiB text
 /// limit) about 4.5 s, of which segmentation is 0.6 s.
+/// Copies of the seed article (~3.8 MB) that make a job of about a second.
+const LONG_JOB_COPIES: usize = 1600;
+
 fn large_article(copies: usize) -> String {
     let mut text = String::new();
     for _ in 0..copies {
@@ -757,7 +760,19 @@ fn wait_for_metrics(binary: &Binary, what: &str, done: impl Fn(&str) -> bool) ->
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
-    let binary = Binary::start(&["--metrics-listen", "127.0.0.1:0"]);
+    // Room for a ~4 MB article: long enough a job (~1 s in a debug build on
+    // the 2-core development machine) that a 250 ms deadline, and a
+    // cancellation, always land before its last stage boundary.
+    let binary = Binary::start(&[
+        "--metrics-listen",
+        "127.0.0.1:0",
+        "--max-text-bytes",
+        "8388608",
+        "--max-message-bytes",
+        "16777216",
+        "--max-doc-sentences",
+        "100000",
+    ]);
     let mut client = binary.client().await;
 
     // A normal call feeds the request metrics.
@@ -802,8 +817,8 @@ async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
 
     // A short client deadline on a large document: DEADLINE_EXCEEDED
     // promptly, and the worker stops at its next stage boundary.
-    let mut request = tonic::Request::new(process_request(large_article(400)));
-    request.set_timeout(Duration::from_millis(1000));
+    let mut request = tonic::Request::new(process_request(large_article(LONG_JOB_COPIES)));
+    request.set_timeout(Duration::from_millis(250));
     let started = Instant::now();
     let status = client.process(request).await.unwrap_err();
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
@@ -843,7 +858,7 @@ async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
     // A cancelled call (the client drops it): the worker stops too.
     let call = {
         let mut client = client.clone();
-        let text = large_article(400);
+        let text = large_article(LONG_JOB_COPIES);
         tokio::spawn(async move { client.process(process_request(text)).await })
     };
     wait_for_metrics(&binary, "the cancelled job running", |text| {
