@@ -587,7 +587,9 @@ async fn server_request_timeout_answers_deadline_exceeded() {
 async fn client_deadline_answers_deadline_exceeded_promptly() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
-    let mut request = tonic::Request::new(process_request(large_article(100)));
+    // ~1 MB: a job of about a second in a debug build, five times the
+    // deadline (a 100-copy article now finished inside it).
+    let mut request = tonic::Request::new(process_request(large_article(400)));
     // The grpc-timeout header alone, as any client sends it: tonic's own
     // `set_timeout` also arms a client-side timer that races the server's
     // answer and reports CANCELLED, which is not what is under test here.
