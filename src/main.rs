@@ -22,8 +22,9 @@ use precis::text::srx::{SrxMode, SrxRules};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Output buffer of `--jsonl` runs: answers are ~5-40 KB lines.
-const JSONL_OUTPUT_BUFFER: usize = 64 * 1024;
+/// Input and output buffers of `--jsonl` runs: requests and answers are
+/// ~5-40 KB lines.
+const JSONL_BUFFER: usize = 64 * 1024;
 
 /// Where `--jsonl` answers go: standard output without the line buffer of
 /// `io::Stdout`, which scans every write for its last newline (2% of a
@@ -40,6 +41,23 @@ fn jsonl_stdout() -> Box<dyn io::Write> {
 #[cfg(not(unix))]
 fn jsonl_stdout() -> Box<dyn io::Write> {
     Box::new(io::stdout().lock())
+}
+
+/// Where `--jsonl` requests come from: standard input read straight into
+/// the caller's `BufReader`, so that what it holds is all that has been read
+/// (`cli::run_jsonl` flushes its answers when no whole line is buffered).
+#[cfg(unix)]
+fn jsonl_stdin() -> Box<dyn io::Read> {
+    use std::os::fd::AsFd;
+    match io::stdin().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(fs::File::from(fd)),
+        Err(_) => Box::new(io::stdin().lock()),
+    }
+}
+
+#[cfg(not(unix))]
+fn jsonl_stdin() -> Box<dyn io::Read> {
+    Box::new(io::stdin().lock())
 }
 
 /// Blocking threads beyond the engine workers, for anything else that
@@ -453,9 +471,9 @@ fn document(command: Command, args: DocumentArgs) -> ExitCode {
         .with_srx(srx)
         .with_idf(idf);
     if args.jsonl {
-        let stdin = io::stdin().lock();
-        let stdout = io::BufWriter::with_capacity(JSONL_OUTPUT_BUFFER, jsonl_stdout());
-        return match cli::run_jsonl(&engine, command, stdin, stdout) {
+        let mut stdin = io::BufReader::with_capacity(JSONL_BUFFER, jsonl_stdin());
+        let stdout = io::BufWriter::with_capacity(JSONL_BUFFER, jsonl_stdout());
+        return match cli::run_jsonl(&engine, command, &mut stdin, stdout) {
             Ok(0) => ExitCode::SUCCESS,
             Ok(failed) => {
                 eprintln!("precis: {failed} line(s) failed");

@@ -9,7 +9,7 @@
 
 pub mod idf;
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -454,10 +454,15 @@ fn answer_assemble_line(line: &str) -> Result<Value, Value> {
 
 /// Reads JSON Lines from `input` and writes one line per input line to
 /// `output`. Returns the number of failed lines. Blank lines are skipped.
-pub fn run_jsonl(
+///
+/// Answers are flushed whenever `input` has no whole line buffered, before
+/// waiting for more: a caller that writes one request and waits for its
+/// answer (a co-process) gets it at once, and a bulk run still writes in
+/// large blocks (one flush per input buffer's worth of lines).
+pub fn run_jsonl<R: Read>(
     engine: &Engine,
     command: Command,
-    mut input: impl BufRead,
+    input: &mut BufReader<R>,
     mut output: impl Write,
 ) -> io::Result<usize> {
     let mut failed = 0usize;
@@ -465,6 +470,9 @@ pub fn run_jsonl(
     let (mut buffer, mut answer) = (String::new(), Vec::new());
     loop {
         buffer.clear();
+        if !input.buffer().contains(&b'\n') {
+            output.flush()?;
+        }
         if input.read_line(&mut buffer)? == 0 {
             break;
         }

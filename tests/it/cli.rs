@@ -58,3 +58,42 @@ fn process_jsonl_matches_grpc_message_shape() {
     assert_eq!(out[0]["target_langs"], serde_json::json!(["vi"]));
     assert_eq!(package["segments"][0]["kind"], "headline");
 }
+
+/// A caller that writes one request and waits for its answer before
+/// writing the next (a co-process) gets each answer while its input is
+/// still open.
+#[test]
+fn jsonl_answers_each_line_while_input_stays_open() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(["segment", "--jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    for id in ["first", "second"] {
+        let line = serde_json::json!({"id": id, "text": "One sentence. And another."});
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("an answer before the input is closed");
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["id"], id);
+        assert_eq!(answer["sentences"].as_array().unwrap().len(), 2);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
