@@ -29,35 +29,33 @@ const JSONL_BUFFER: usize = 64 * 1024;
 /// Where `--jsonl` answers go: standard output without the line buffer of
 /// `io::Stdout`, which scans every write for its last newline (2% of a
 /// summarize run); the answers are whole lines in a `BufWriter` already.
-#[cfg(unix)]
 fn jsonl_stdout() -> Box<dyn io::Write> {
-    use std::os::fd::AsFd;
-    match io::stdout().as_fd().try_clone_to_owned() {
-        Ok(fd) => Box::new(fs::File::from(fd)),
-        Err(_) => Box::new(io::stdout().lock()),
+    match as_file(io::stdout()) {
+        Some(file) => Box::new(file),
+        None => Box::new(io::stdout().lock()),
     }
-}
-
-#[cfg(not(unix))]
-fn jsonl_stdout() -> Box<dyn io::Write> {
-    Box::new(io::stdout().lock())
 }
 
 /// Where `--jsonl` requests come from: standard input read straight into
 /// the caller's `BufReader`, so that what it holds is all that has been read
 /// (`cli::run_jsonl` flushes its answers when no whole line is buffered).
-#[cfg(unix)]
 fn jsonl_stdin() -> Box<dyn io::Read> {
-    use std::os::fd::AsFd;
-    match io::stdin().as_fd().try_clone_to_owned() {
-        Ok(fd) => Box::new(fs::File::from(fd)),
-        Err(_) => Box::new(io::stdin().lock()),
+    match as_file(io::stdin()) {
+        Some(file) => Box::new(file),
+        None => Box::new(io::stdin().lock()),
     }
 }
 
+/// A standard stream's file descriptor, duplicated, as a plain `File`
+/// (no buffer of the standard library's in between).
+#[cfg(unix)]
+fn as_file(stream: impl std::os::fd::AsFd) -> Option<fs::File> {
+    stream.as_fd().try_clone_to_owned().ok().map(fs::File::from)
+}
+
 #[cfg(not(unix))]
-fn jsonl_stdin() -> Box<dyn io::Read> {
-    Box::new(io::stdin().lock())
+fn as_file<T>(_stream: T) -> Option<fs::File> {
+    None
 }
 
 /// Blocking threads beyond the engine workers, for anything else that
