@@ -133,6 +133,19 @@ pub struct Counts {
     pub placeholders: usize,
 }
 
+/// Whether `c` is a grapheme cluster of its own wherever it stands (UAX#29
+/// Grapheme_Cluster_Break Other or Control, never joined to a neighbour):
+/// ASCII but for CR LF, which [`Counts::of`] counts apart, Latin-1, and the
+/// quotes, dashes, bullet, ellipsis and euro sign of Western news. Text of
+/// these alone needs no grapheme segmentation (property-tested against
+/// unicode-segmentation).
+fn is_own_grapheme(c: char) -> bool {
+    matches!(
+        c,
+        '\0'..='\u{FF}' | '‘' | '’' | '“' | '”' | '–' | '—' | '•' | '…' | '€'
+    )
+}
+
 /// What [`Counts::of`] asks of a character: `char::is_whitespace`,
 /// `char::is_alphanumeric`, `char::is_ascii_punctuation`, as bit flags.
 const WHITESPACE: u8 = 1;
@@ -226,8 +239,8 @@ impl Counts {
             text.chars()
                 .fold((0, 0), |(n, units), c| (n + 1, units + c.len_utf16()))
         };
-        let graphemes = if text.is_ascii() {
-            text.len() - text.matches("\r\n").count()
+        let graphemes = if text.chars().all(is_own_grapheme) {
+            code_points - text.matches("\r\n").count()
         } else {
             text.graphemes(true).count()
         };
@@ -860,6 +873,21 @@ mod tests {
         use super::super::{char_class, char_class_computed, json_string_len};
 
         proptest! {
+            #[test]
+            fn graphemes_of_latin_text_without_segmentation(
+                text in "([a-z \r\n\t\x00-\x1F]|[\u{80}-\u{FF}]|[‘’“”–—•…€])*",
+                other in "(\u{301}|\u{200D}|\u{1F1E6}|\u{1100}|\u{AC00})?",
+            ) {
+                use unicode_segmentation::UnicodeSegmentation;
+                // The fast path alone, then with a character that joins its
+                // neighbours (combining accent, ZWJ, regional indicator,
+                // Hangul), which must take the segmenter.
+                for text in [text.clone(), format!("{text}{other}{text}")] {
+                    let counts = super::super::Counts::of(&text, "en", &[]);
+                    prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
+                }
+            }
+
             #[test]
             fn json_string_len_is_serde_jsons(text in "(\\PC|[\\x00-\\x1F\"\\\\\u{7F}\u{2028}])*") {
                 prop_assert_eq!(json_string_len(&text), serde_json::to_string(&text).unwrap().len());
