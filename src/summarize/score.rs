@@ -257,18 +257,19 @@ pub fn score(
             } else {
                 0.0
             };
+            let units = length_units(words, language);
             let components = ScoreComponents {
                 tfidf: vector.cosine_dense(&centroid_weights, centroid.norm),
                 position,
                 title: title_overlap(counts, &title_counts),
-                length: length_prior(length_units(words, language), LENGTH_PLATEAU_END),
+                length: length_prior(units, LENGTH_PLATEAU_END),
                 centrality: 0.0,
                 boilerplate,
             };
             SentenceFeatures {
                 vector,
                 words,
-                length_units: length_units(words, language),
+                length_units: units,
                 code_points: slice.chars().count(),
                 components,
                 score: 0.0,

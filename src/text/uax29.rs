@@ -107,8 +107,20 @@ const fn is_word_class(class: Class) -> bool {
     matches!(class, Class::Letter | Class::Digit | Class::Underscore)
 }
 
+/// Whether a character joins the word before it with the word after it
+/// (`previous` is the class of the last word character, `middle` the
+/// character between, `next` the one after): WB6, WB7 ("can't", "e.g",
+/// "a:b") and WB11, WB12 ("3.5", "1,000").
+fn joins(previous: Class, middle: Class, next: Class) -> bool {
+    match (previous, middle) {
+        (Class::Letter, Class::MidLetter | Class::MidNumLet) => next == Class::Letter,
+        (Class::Digit, Class::MidNum | Class::MidNumLet) => next == Class::Digit,
+        _ => false,
+    }
+}
+
 /// Whether a byte is an ASCII letter, digit or `_`, by byte value (the
-/// loops of [`AsciiWords`] test every byte of the text).
+/// word loops test every byte of the text).
 static ASCII_WORD_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
@@ -135,7 +147,7 @@ impl<'a> Iterator for AsciiWords<'a> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         let class = |i: usize| ASCII_CLASSES[usize::from(bytes[i] & 0x7F)];
-        let is_word = |i: usize| ASCII_WORD_BYTES[usize::from(bytes[i])];
+        let is_word = |i: usize| is_ascii_word_byte(bytes[i]);
         loop {
             while self.pos < len && !is_word(self.pos) {
                 self.pos += 1;
@@ -152,18 +164,7 @@ impl<'a> Iterator for AsciiWords<'a> {
                 if end + 1 >= len {
                     break;
                 }
-                // WB6, WB7 ("can't", "e.g", "a:b"), WB11, WB12 ("3.5",
-                // "1,000"): the class of the last word byte decides.
-                let joins = match (class(end - 1), class(end)) {
-                    (Class::Letter, Class::MidLetter | Class::MidNumLet) => {
-                        class(end + 1) == Class::Letter
-                    }
-                    (Class::Digit, Class::MidNum | Class::MidNumLet) => {
-                        class(end + 1) == Class::Digit
-                    }
-                    _ => false,
-                };
-                if !joins {
+                if !joins(class(end - 1), class(end), class(end + 1)) {
                     break;
                 }
                 end += 2;
@@ -203,7 +204,7 @@ impl FastWords<'_> {
 
 /// Whether `byte` is an ASCII letter, digit or `_`.
 fn is_ascii_word_byte(byte: u8) -> bool {
-    byte.is_ascii() && is_word_class(ASCII_CLASSES[usize::from(byte)])
+    ASCII_WORD_BYTES[usize::from(byte)]
 }
 
 impl<'a> Iterator for FastWords<'a> {
@@ -249,14 +250,7 @@ impl<'a> Iterator for FastWords<'a> {
                 } else {
                     (Class::Other, 0)
                 };
-                let joins = match (previous, current) {
-                    // WB6, WB7: "can't", "e.g", "a:b".
-                    (Class::Letter, Class::MidLetter | Class::MidNumLet) => next == Class::Letter,
-                    // WB11, WB12: "3.5", "1,000".
-                    (Class::Digit, Class::MidNum | Class::MidNumLet) => next == Class::Digit,
-                    _ => false,
-                };
-                if !joins {
+                if !joins(previous, current, next) {
                     break;
                 }
                 previous = next;
