@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::text::segment::LineShape;
+use crate::text::word_boundary::BoundaryRegex;
 use crate::text::{Sentence, SentenceKind};
 
 /// Paragraph index of every sentence. A blank line starts a new paragraph;
@@ -106,7 +107,7 @@ fn is_standalone_line(text: &str, start: usize, end: usize) -> bool {
 
 struct MetadataPatterns {
     label: LazyLock<Regex>,
-    date: LazyLock<Regex>,
+    date: BoundaryRegex,
     boilerplate: LazyLock<Regex>,
     domain: LazyLock<Regex>,
     byline: LazyLock<Regex>,
@@ -119,12 +120,9 @@ static PATTERNS: MetadataPatterns = MetadataPatterns {
         Regex::new(r"^\s*[\p{L}][\p{L}\p{M}'’-]*(?:\s+[\p{L}\p{M}'’-]+){0,3}\s*[:：]").unwrap()
     }),
     // Month names or numeric dates, years, clock times.
-    date: LazyLock::new(|| {
-        Regex::new(
-            r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|wed|thu|fri|sat|sun)\b|\b(?:19|20)\d\d\b|\b\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?\b|\d{4}年|\d{1,2}月\d{1,2}日",
-        )
-        .unwrap()
-    }),
+    date: BoundaryRegex::new(
+        r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|wed|thu|fri|sat|sun)\b|\b(?:19|20)\d\d\b|\b\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?\b|\d{4}年|\d{1,2}月\d{1,2}日",
+    ),
     boilerplate: LazyLock::new(|| {
         Regex::new(
             r"(?i)click here|read more|share (?:this|on)|all rights reserved|copyright\s*(?:©|\(c\)|\d{4})|subscribe|advertisement|follow us|sign up|newsletter|getty images|photo(?:graph)?\s*(?:by|:|credit)|image(?:s)?\s*(?:by|:|credit)|^\s*credit\s*:|related (?:articles|stories|news)",

@@ -10,6 +10,7 @@ pub mod space_breaks;
 pub mod srx;
 pub mod tokenize;
 pub mod uax29;
+pub mod word_boundary;
 pub mod words;
 
 use serde::Serialize;

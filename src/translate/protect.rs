@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::text::language;
+use crate::text::word_boundary::BoundaryRegex;
 
 /// What a placeholder protects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -252,11 +253,11 @@ struct Patterns {
     md_emphasis: LazyLock<Regex>,
     md_line_marker: LazyLock<Regex>,
     variable: LazyLock<Regex>,
-    url: LazyLock<Regex>,
+    url: BoundaryRegex,
     email: LazyLock<Regex>,
-    date: LazyLock<Regex>,
+    date: BoundaryRegex,
     number: LazyLock<Regex>,
-    handle: LazyLock<Regex>,
+    handle: BoundaryRegex,
     hashtag: LazyLock<Regex>,
 }
 
@@ -283,25 +284,20 @@ static PATTERNS: Patterns = Patterns {
             .unwrap()
     }),
     variable: LazyLock::new(|| Regex::new(r"\{[^{}\s]{1,64}\}").unwrap()),
-    url: LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\x22'“”‘’（）「」]+").unwrap()
-    }),
+    url: BoundaryRegex::new(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\x22'“”‘’（）「」]+"),
     email: LazyLock::new(|| {
         Regex::new(r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+").unwrap()
     }),
     // ISO dates, d/m/y and d.m.y dates, 24-hour times.
-    date: LazyLock::new(|| {
-        Regex::new(
-            r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b",
-        )
-        .unwrap()
-    }),
+    date: BoundaryRegex::new(
+        r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b",
+    ),
     // Amounts and numbers: optional currency, digits with group and
     // decimal separators, optional percent.
     number: LazyLock::new(|| {
         Regex::new(r"[$€£¥₫฿₱₹៛₭]?\d+(?:[.,\x{202F}\x{00A0}]\d+)*%?").unwrap()
     }),
-    handle: LazyLock::new(|| Regex::new(r"@[A-Za-z0-9_]{1,30}\b").unwrap()),
+    handle: BoundaryRegex::new(r"@[A-Za-z0-9_]{1,30}\b"),
     hashtag: LazyLock::new(|| Regex::new(r"#[\p{L}\p{M}\p{N}_]*\p{L}[\p{L}\p{M}\p{N}_]*").unwrap()),
 };
 
@@ -365,7 +361,7 @@ impl Protector {
         for m in matches_if(has('{'), &patterns.variable, text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
-        for m in matches_if(may_have_url, &patterns.url, text) {
+        for m in matches_if(may_have_url, patterns.url.for_haystack(text), text) {
             let trimmed = m
                 .as_str()
                 .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '，']);
@@ -394,7 +390,7 @@ impl Protector {
                 }
             }
         }
-        for m in matches_if(has('@'), &patterns.handle, text) {
+        for m in matches_if(has('@'), patterns.handle.for_haystack(text), text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Handle);
             }
@@ -404,7 +400,7 @@ impl Protector {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
         }
-        for m in matches_if(has_digit, &patterns.date, text) {
+        for m in matches_if(has_digit, patterns.date.for_haystack(text), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Date);
         }
         for m in matches_if(has_digit, &patterns.number, text) {

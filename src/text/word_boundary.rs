@@ -1,0 +1,133 @@
+//! Regexes with a word boundary `\b` that stay on the regex crate's lazy
+//! DFA for the text they usually see.
+//!
+//! A Unicode `\b` makes the lazy DFA give up at the first non-ASCII byte of
+//! the haystack, and the regex then runs on a backtracker or the PikeVM,
+//! ~10-50x slower: one en dash or curly quote in an English sentence with a
+//! digit made the date pattern the largest single cost of packaging it.
+//!
+//! [`BoundaryRegex`] compiles each pattern twice: as written, and with every
+//! `\b` made ASCII (`(?-u:\b)`), which the DFA runs on any text. The two mean
+//! the same on every haystack whose non-ASCII characters are all non-word
+//! characters (dashes, quotes, spaces, symbols): `\b` is decided by whether
+//! the characters on each side are word characters, ASCII and Unicode agree
+//! on that for ASCII characters and for non-word characters, and the rest of
+//! the pattern is unchanged. Haystacks with a non-ASCII word character
+//! (letters with diacritics, CJK, Thai, non-ASCII digits) get the pattern as
+//! written.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A pattern with `\b`, compiled on first use in the flavour a haystack needs.
+pub struct BoundaryRegex {
+    source: &'static str,
+    unicode: OnceLock<Regex>,
+    ascii_boundary: OnceLock<Regex>,
+}
+
+impl BoundaryRegex {
+    /// `source` must not contain an escaped backslash (`\\`), so that every
+    /// `\b` in it is a word boundary.
+    pub const fn new(source: &'static str) -> BoundaryRegex {
+        BoundaryRegex {
+            source,
+            unicode: OnceLock::new(),
+            ascii_boundary: OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex that means the pattern as written on `haystack`,
+    /// preferring the one the lazy DFA can run.
+    pub fn for_haystack(&self, haystack: &str) -> &Regex {
+        if has_non_ascii_word_character(haystack) {
+            self.unicode.get_or_init(|| compile(self.source))
+        } else {
+            self.ascii_boundary.get_or_init(|| {
+                assert!(!self.source.contains(r"\\"), "{}", self.source);
+                compile(&self.source.replace(r"\b", r"(?-u:\b)"))
+            })
+        }
+    }
+
+    pub fn is_match(&self, haystack: &str) -> bool {
+        self.for_haystack(haystack).is_match(haystack)
+    }
+
+    pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> regex::Matches<'r, 'h> {
+        self.for_haystack(haystack).find_iter(haystack)
+    }
+}
+
+fn compile(source: &str) -> Regex {
+    Regex::new(source).unwrap_or_else(|error| panic!("{source}: {error}"))
+}
+
+/// Whether `text` has a non-ASCII character that Unicode `\w` matches.
+fn has_non_ascii_word_character(text: &str) -> bool {
+    !text.is_ascii()
+        && text
+            .chars()
+            .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PATTERN: &str = r"\b\d{1,2}:\d{2}\b|(?i)\bwww\.\w+|@[a-z_]+\b";
+
+    fn find_all<'h>(regex: &Regex, text: &'h str) -> Vec<(usize, &'h str)> {
+        regex
+            .find_iter(text)
+            .map(|m| (m.start(), m.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn non_word_non_ascii_text_takes_the_ascii_boundary_twin() {
+        let regex = BoundaryRegex::new(PATTERN);
+        let text = "At 10:30 – “www.x.org” – @ab_c…";
+        assert!(std::ptr::eq(
+            regex.for_haystack(text),
+            regex.ascii_boundary.get().unwrap()
+        ));
+        assert_eq!(
+            find_all(regex.for_haystack(text), text),
+            [(3, "10:30"), (16, "www.x"), (33, "@ab_c")]
+        );
+        // A letter with a diacritic decides a boundary: the pattern as written.
+        let text = "10:30é at 10:30";
+        assert!(std::ptr::eq(
+            regex.for_haystack(text),
+            regex.unicode.get().unwrap()
+        ));
+        assert_eq!(find_all(regex.for_haystack(text), text), [(11, "10:30")]);
+    }
+
+    proptest! {
+        /// Same matches as the pattern as written, on text mixing ASCII,
+        /// non-word non-ASCII characters and non-ASCII word characters.
+        #[test]
+        fn matches_the_unicode_pattern(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just("1"), Just("12"), Just(":"), Just("30"), Just(" "), Just("a"),
+                    Just("www."), Just("@"), Just("_"), Just("–"), Just("“"), Just("\u{a0}"),
+                    Just("é"), Just("٣"), Just("年"), Just("K"), Just("\u{212a}"),
+                ],
+                0..24,
+            ).prop_map(|parts| parts.concat())
+        ) {
+            let regex = BoundaryRegex::new(PATTERN);
+            let unicode = compile(PATTERN);
+            prop_assert_eq!(
+                find_all(regex.for_haystack(&text), &text),
+                find_all(&unicode, &text)
+            );
+            prop_assert_eq!(regex.is_match(&text), unicode.is_match(&text));
+        }
+    }
+}
