@@ -173,6 +173,11 @@ struct ServeArgs {
     /// admitted requests beyond it wait for a free worker.
     #[arg(long, env = "PRECIS_WORKERS", default_value_t = precis::server::default_workers())]
     workers: usize,
+    /// Requests on a text of at most this many bytes run at once on the
+    /// async thread that received them (under a millisecond for a news
+    /// article); larger ones go to a blocking worker thread (0 = all do).
+    #[arg(long, env = "PRECIS_INLINE_MAX_BYTES", default_value_t = ServerConfig::default().inline_max_bytes)]
+    inline_max_bytes: usize,
     /// Largest number of items in one ProcessStream call.
     #[arg(long, env = "PRECIS_MAX_STREAM_ITEMS", default_value_t = ServerConfig::default().max_stream_items)]
     max_stream_items: usize,
@@ -382,6 +387,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         limits: args.limits.limits(),
         max_concurrent_requests: args.max_concurrent_requests.max(1),
         workers: args.workers.max(1),
+        inline_max_bytes: args.inline_max_bytes,
         max_stream_items: args.max_stream_items,
         request_timeout: (args.request_timeout_ms > 0)
             .then(|| Duration::from_millis(args.request_timeout_ms)),

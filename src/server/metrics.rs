@@ -16,7 +16,7 @@
 //! | `precis_requests_in_flight` | gauge | `rpc` |
 //! | `precis_text_bytes_total` | counter | `rpc` (UTF-8 bytes of text processed) |
 //! | `precis_documents_total` | counter | `rpc`, `language` |
-//! | `precis_workers_busy` | gauge | — (engine runs on blocking threads) |
+//! | `precis_workers_busy` | gauge | — (engine jobs running, inline or on blocking threads) |
 //! | `precis_work_interrupted_total` | counter | `cause`, `stage` |
 //! | `precis_overload_rejections_total` | counter | `rpc` |
 
@@ -78,7 +78,7 @@ fn describe() {
     describe_gauge!(IN_FLIGHT, "RPCs in progress");
     describe_counter!(TEXT_BYTES, Unit::Bytes, "UTF-8 bytes of text processed");
     describe_counter!(DOCUMENTS, "Documents processed, by language");
-    describe_gauge!(WORKERS_BUSY, "Engine jobs running on blocking threads");
+    describe_gauge!(WORKERS_BUSY, "Engine jobs running");
     describe_counter!(
         WORK_INTERRUPTED,
         "Engine jobs stopped early (deadline or cancellation), by the stage they skipped"

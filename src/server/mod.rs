@@ -1,6 +1,7 @@
 //! The gRPC transport: the only code that knows tonic. It validates nothing
-//! itself; it maps protobuf to core requests, runs the engine off the async
-//! reactor under a concurrency limit, and maps results back.
+//! itself; it maps protobuf to core requests, runs the engine under a
+//! concurrency limit (small jobs inline, large ones off the async reactor),
+//! and maps results back.
 
 pub mod metrics;
 pub mod observe;
@@ -26,10 +27,14 @@ pub use service::PrecisService;
 pub struct ServerConfig {
     pub limits: Limits,
     pub max_concurrent_requests: usize,
-    /// Requests whose CPU work runs at the same time (blocking threads);
+    /// Requests whose CPU work runs at the same time;
     /// admitted requests beyond it wait for a worker. More workers than
     /// cores only add context switches and per-thread malloc arenas.
     pub workers: usize,
+    /// Requests on a text of at most this many bytes run on the async
+    /// worker that received them instead of a blocking thread (0: every
+    /// request goes to a blocking thread).
+    pub inline_max_bytes: usize,
     pub max_stream_items: usize,
     /// Deadline of each request (each item of a stream), measured from its
     /// arrival; a client's sooner `grpc-timeout` wins. Answered with
@@ -69,6 +74,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             max_concurrent_requests: 64,
             workers: default_workers(),
+            inline_max_bytes: 16 * 1024,
             max_stream_items: 10_000,
             request_timeout: Some(Duration::from_secs(30)),
             max_message_bytes: 4 * 1024 * 1024,

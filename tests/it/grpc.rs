@@ -333,3 +333,50 @@ async fn health_is_serving_then_not_serving_while_draining() {
     drop(health);
     stopping.await.unwrap();
 }
+
+/// Small requests run on the async worker that received them, larger ones
+/// on a blocking thread (`inline_max_bytes`): both paths give the same
+/// answers and the same errors.
+#[tokio::test]
+async fn inline_and_blocking_thread_work_answer_the_same() {
+    let start = |inline_max_bytes: usize| {
+        TestServer::start_with(precis::server::ServerConfig {
+            inline_max_bytes,
+            drain_grace: std::time::Duration::from_millis(10),
+            ..Default::default()
+        })
+    };
+    let (inline, blocking) = (start(usize::MAX).await, start(0).await);
+    let request = || pb::ProcessRequest {
+        text: SEED_ARTICLE.to_string(),
+        target_langs: vec!["vi".into()],
+        max_sentences: Some(2),
+        formats: vec!["xliff-2.1".into()],
+        ..Default::default()
+    };
+    let mut answers = Vec::new();
+    for server in [&inline, &blocking] {
+        let mut client = server.client().await;
+        let response = client.process(request()).await.unwrap().into_inner();
+        assert_eq!(response.selected.len(), 2);
+        let refused = client
+            .process(pb::ProcessRequest {
+                text: " \n ".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
+        let field = refused
+            .get_error_details()
+            .bad_request()
+            .unwrap()
+            .field_violations[0]
+            .field
+            .clone();
+        answers.push((response, field));
+    }
+    assert_eq!(answers[0], answers[1]);
+    inline.stop().await;
+    blocking.stop().await;
+}
