@@ -618,27 +618,34 @@ fn new_segment(
 
 /// NFC, whitespace folded to single spaces.
 fn normalize(text: &str) -> Cow<'_, str> {
-    // Most text is ASCII with single spaces between words: already normal.
-    if text.is_ascii() && is_single_spaced_ascii(text.as_bytes()) {
+    // Most text has single spaces between words and is NFC (ASCII always
+    // is): already normal.
+    let spaced = is_single_spaced(text);
+    if spaced && text.is_ascii() {
         return text.into();
     }
-    // Most other text is already NFC; the quick check skips recomposition.
+    // The quick check skips recomposition of text that is NFC already.
     let nfc: Cow<'_, str> = match unicode_normalization::is_nfc_quick(text.chars()) {
         unicode_normalization::IsNormalized::Yes => text.into(),
         _ => text.nfc().collect::<String>().into(),
     };
+    if spaced && matches!(nfc, Cow::Borrowed(_)) {
+        return nfc;
+    }
     nfc.split_whitespace().collect::<Vec<_>>().join(" ").into()
 }
 
-/// ASCII without leading, trailing or repeated spaces and without other
-/// whitespace: what `split_whitespace` + `join(" ")` would return unchanged.
-fn is_single_spaced_ascii(bytes: &[u8]) -> bool {
+/// Whether the only whitespace in `text` is single spaces between other
+/// characters: what `split_whitespace` + `join(" ")` returns unchanged.
+fn is_single_spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let edges_ok = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
     edges_ok
         && !bytes
             .iter()
             .any(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
         && !bytes.windows(2).any(|pair| pair == b"  ")
+        && (text.is_ascii() || !text.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
@@ -886,6 +893,17 @@ mod tests {
                     let counts = super::super::Counts::of(&text, "en", &[]);
                     prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
                 }
+            }
+
+            /// The fast paths return what NFC and folding whitespace do.
+            #[test]
+            fn normalize_is_nfc_with_whitespace_folded(
+                text in "([a-z ]|[\t\n\r\x0B\x0C]|[\u{A0}\u{2009}\u{3000}\u{85}]|[é–“]|e\u{301}|\u{212B})*",
+            ) {
+                use unicode_normalization::UnicodeNormalization;
+                let nfc: String = text.nfc().collect();
+                let expected = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
+                prop_assert_eq!(super::super::normalize(&text), expected);
             }
 
             #[test]

@@ -347,18 +347,14 @@ impl Protector {
         };
         // Character checks first: a pattern cannot match without its
         // character, and most sentences have no '{', '@', '#' or URL.
-        let has = |c: char| text.contains(c);
+        let seen = Seen::of(text);
         let has_digit = if text.is_ascii() {
-            text.bytes().any(|b| b.is_ascii_digit())
+            seen.ascii_digit
         } else {
             text.chars().any(char::is_numeric)
         };
-        let may_have_url = text.contains("://")
-            || text
-                .as_bytes()
-                .windows(4)
-                .any(|w| w.eq_ignore_ascii_case(b"www."));
-        for m in matches_if(has('{'), &patterns.variable, text) {
+        let may_have_url = seen.url_start;
+        for m in matches_if(seen.brace, &patterns.variable, text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
         for m in matches_if(may_have_url, patterns.url.for_haystack(text), text) {
@@ -372,7 +368,7 @@ impl Protector {
                 PlaceholderKind::Url,
             );
         }
-        for m in matches_if(has('@'), &patterns.email, text) {
+        for m in matches_if(seen.at, &patterns.email, text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Email);
         }
         for entry in &self.glossary {
@@ -390,12 +386,12 @@ impl Protector {
                 }
             }
         }
-        for m in matches_if(has('@'), patterns.handle.for_haystack(text), text) {
+        for m in matches_if(seen.at, patterns.handle.for_haystack(text), text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Handle);
             }
         }
-        for m in matches_if(has('#'), &patterns.hashtag, text) {
+        for m in matches_if(seen.hash, &patterns.hashtag, text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
@@ -411,6 +407,41 @@ impl Protector {
         let mut placeholders = number(text, spans);
         unpair_crossing(&mut placeholders);
         placeholders
+    }
+}
+
+/// What one pass over a text's bytes shows of the characters the patterns
+/// need (all ASCII, so no multi-byte character can fake one).
+#[derive(Default)]
+struct Seen {
+    brace: bool,
+    at: bool,
+    hash: bool,
+    ascii_digit: bool,
+    /// "://" or "www." (any case).
+    url_start: bool,
+}
+
+impl Seen {
+    fn of(text: &str) -> Seen {
+        let bytes = text.as_bytes();
+        let mut seen = Seen::default();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'{' => seen.brace = true,
+                b'@' => seen.at = true,
+                b'#' => seen.hash = true,
+                b'0'..=b'9' => seen.ascii_digit = true,
+                b':' => seen.url_start |= bytes[i + 1..].starts_with(b"//"),
+                b'w' | b'W' => {
+                    seen.url_start |= bytes
+                        .get(i + 1..i + 4)
+                        .is_some_and(|rest| rest.eq_ignore_ascii_case(b"ww."))
+                }
+                _ => {}
+            }
+        }
+        seen
     }
 }
 

@@ -12,24 +12,35 @@ use crate::translate::protect::{MarkupRole, Placeholder, PlaceholderKind};
 /// in attributes they are dropped (attributes are informative only). A
 /// carriage return is written `&#13;` so that parsers do not fold it.
 pub fn xml_escape(text: &str, out: &mut String, attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            '\n' | '\t' if attribute => {
-                let _ = write!(out, "&#{};", c as u32);
-            }
-            c if !is_xml_char(c) => {
-                if !attribute {
-                    let _ = write!(out, "<cp hex=\"{:04X}\"/>", c as u32);
-                }
-            }
-            c => out.push(c),
+    escape_runs(text, out, may_need_xml_escape, |c, out| {
+        xml_escape_char(c, out, attribute)
+    });
+}
+
+fn xml_escape_char(c: char, out: &mut String, attribute: bool) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' if attribute => out.push_str("&quot;"),
+        '\r' => out.push_str("&#13;"),
+        '\n' | '\t' if attribute => {
+            let _ = write!(out, "&#{};", c as u32);
         }
+        c if !is_xml_char(c) => {
+            if !attribute {
+                let _ = write!(out, "<cp hex=\"{:04X}\"/>", c as u32);
+            }
+        }
+        c => out.push(c),
     }
+}
+
+/// Whether the character starting with `byte` may be escaped by
+/// [`xml_escape_char`]: ASCII controls, `&<>"`, and U+FFFE/U+FFFF (lead
+/// byte 0xEF); every other character is pushed as it is.
+fn may_need_xml_escape(byte: u8) -> bool {
+    byte < 0x20 || matches!(byte, b'&' | b'<' | b'>' | b'"' | 0xEF)
 }
 
 /// XML 1.0 `Char` production, minus the discouraged U+FFFE/U+FFFF.
@@ -38,15 +49,50 @@ fn is_xml_char(c: char) -> bool {
 }
 
 fn html_escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    escape_runs(
+        text,
+        out,
+        |byte| matches!(byte, b'&' | b'<' | b'>' | b'"'),
+        html_escape_char,
+    );
+}
+
+fn html_escape_char(c: char, out: &mut String) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        c => out.push(c),
     }
+}
+
+/// Writes `text` to `out` with `escape` applied to every character, copying
+/// the runs of characters whose first byte `may_escape` rules out whole:
+/// `escape` must push such characters unchanged.
+fn escape_runs(
+    text: &str,
+    out: &mut String,
+    may_escape: impl Fn(u8) -> bool,
+    escape: impl Fn(char, &mut String),
+) {
+    let mut run = 0;
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        if !may_escape(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        // `i` is a character boundary: `may_escape` accepts only ASCII and
+        // lead bytes, and runs end only where it does.
+        out.push_str(&text[run..i]);
+        let c = text[i..].chars().next().expect("a character at a boundary");
+        escape(c, out);
+        i += c.len_utf8();
+        run = i;
+    }
+    out.push_str(&text[run..]);
 }
 
 /// The pieces of a segment: text between placeholders and placeholders.
@@ -271,6 +317,37 @@ fn decode_entity(name: &str) -> Option<char> {
 mod tests {
     use super::*;
     use crate::translate::protect::{ContentType, Protector, protected_text};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The run-copying escapes write what escaping every character
+        /// does, on text with every character class they treat apart.
+        #[test]
+        fn escapes_match_escaping_each_character(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just('a'), Just(' '), Just('&'), Just('<'), Just('>'), Just('"'),
+                    Just('\n'), Just('\r'), Just('\t'), Just('\u{1}'), Just('\u{7f}'),
+                    Just('é'), Just('–'), Just('\u{fffe}'), Just('\u{ffff}'),
+                    Just('\u{fffd}'), Just('\u{f000}'), Just('😀'), any::<char>(),
+                ],
+                0..40,
+            ).prop_map(|chars| chars.into_iter().collect::<String>())
+        ) {
+            for attribute in [false, true] {
+                let mut expected = String::new();
+                text.chars().for_each(|c| xml_escape_char(c, &mut expected, attribute));
+                let mut escaped = String::new();
+                xml_escape(&text, &mut escaped, attribute);
+                prop_assert_eq!(escaped, expected);
+            }
+            let mut expected = String::new();
+            text.chars().for_each(|c| html_escape_char(c, &mut expected));
+            let mut escaped = String::new();
+            html_escape(&text, &mut escaped);
+            prop_assert_eq!(escaped, expected);
+        }
+    }
 
     fn html_protector() -> Protector {
         Protector {
