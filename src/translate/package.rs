@@ -618,8 +618,10 @@ fn new_segment(
 
 /// NFC, whitespace folded to single spaces.
 fn normalize(text: &str) -> Cow<'_, str> {
-    // Most text has single spaces between words and is NFC (ASCII always
-    // is): already normal.
+    // Folding drops leading and trailing whitespace (a segment keeps the
+    // line break after it). Most text then has single spaces between words
+    // and is NFC (ASCII always is): already normal.
+    let text = text.trim();
     let spaced = is_single_spaced(text);
     if spaced && text.is_ascii() {
         return text.into();

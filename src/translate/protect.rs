@@ -354,10 +354,10 @@ impl Protector {
             text.chars().any(char::is_numeric)
         };
         let may_have_url = seen.url_start;
-        for m in matches_if(seen.brace, &patterns.variable, text) {
+        for m in matches_in(seen.brace.then(|| &*patterns.variable), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
-        for m in matches_if(may_have_url, patterns.url.for_haystack(text), text) {
+        for m in matches_in(may_have_url.then(|| patterns.url.for_haystack(text)), text) {
             let trimmed = m
                 .as_str()
                 .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '，']);
@@ -368,7 +368,7 @@ impl Protector {
                 PlaceholderKind::Url,
             );
         }
-        for m in matches_if(seen.at, &patterns.email, text) {
+        for m in matches_in(seen.at.then(|| &*patterns.email), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Email);
         }
         for entry in &self.glossary {
@@ -386,20 +386,20 @@ impl Protector {
                 }
             }
         }
-        for m in matches_if(seen.at, patterns.handle.for_haystack(text), text) {
+        for m in matches_in(seen.at.then(|| patterns.handle.for_haystack(text)), text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Handle);
             }
         }
-        for m in matches_if(seen.hash, &patterns.hashtag, text) {
+        for m in matches_in(seen.hash.then(|| &*patterns.hashtag), text) {
             if !after_word_char(text, m.start()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
         }
-        for m in matches_if(has_digit, patterns.date.for_haystack(text), text) {
+        for m in matches_in(has_digit.then(|| patterns.date.for_haystack(text)), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Date);
         }
-        for m in matches_if(has_digit, &patterns.number, text) {
+        for m in matches_in(has_digit.then(|| &*patterns.number), text) {
             if !inside_word(text, m.start(), m.end()) {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Number);
             }
@@ -412,7 +412,6 @@ impl Protector {
 
 /// What one pass over a text's bytes shows of the characters the patterns
 /// need (all ASCII, so no multi-byte character can fake one).
-#[derive(Default)]
 struct Seen {
     brace: bool,
     at: bool,
@@ -422,37 +421,62 @@ struct Seen {
     url_start: bool,
 }
 
+const BRACE: u8 = 1;
+const AT: u8 = 2;
+const HASH: u8 = 4;
+const DIGIT: u8 = 8;
+const COLON: u8 = 16;
+const W: u8 = 32;
+
+/// The [`Seen`] flag of each byte (0 for most).
+static BYTE_FLAGS: [u8; 256] = {
+    let mut flags = [0u8; 256];
+    flags[b'{' as usize] = BRACE;
+    flags[b'@' as usize] = AT;
+    flags[b'#' as usize] = HASH;
+    let mut digit = b'0';
+    while digit <= b'9' {
+        flags[digit as usize] = DIGIT;
+        digit += 1;
+    }
+    flags[b':' as usize] = COLON;
+    flags[b'w' as usize] = W;
+    flags[b'W' as usize] = W;
+    flags
+};
+
 impl Seen {
     fn of(text: &str) -> Seen {
         let bytes = text.as_bytes();
-        let mut seen = Seen::default();
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b'{' => seen.brace = true,
-                b'@' => seen.at = true,
-                b'#' => seen.hash = true,
-                b'0'..=b'9' => seen.ascii_digit = true,
-                b':' => seen.url_start |= bytes[i + 1..].starts_with(b"//"),
-                b'w' | b'W' => {
-                    seen.url_start |= bytes
-                        .get(i + 1..i + 4)
-                        .is_some_and(|rest| rest.eq_ignore_ascii_case(b"ww."))
-                }
-                _ => {}
-            }
+        // Branch-free: one table lookup and an OR per byte.
+        let flags = bytes
+            .iter()
+            .fold(0u8, |flags, &b| flags | BYTE_FLAGS[b as usize]);
+        let url_start = (flags & COLON != 0 && text.contains("://"))
+            || (flags & W != 0
+                && text
+                    .match_indices('.')
+                    .any(|(dot, _)| dot >= 3 && bytes[dot - 3..dot].eq_ignore_ascii_case(b"www")));
+        Seen {
+            brace: flags & BRACE != 0,
+            at: flags & AT != 0,
+            hash: flags & HASH != 0,
+            ascii_digit: flags & DIGIT != 0,
+            url_start,
         }
-        seen
     }
 }
 
-/// `regex`'s matches in `text`, or none when `wanted` is false (a character
-/// check showed that it cannot match).
-fn matches_if<'r, 'h>(
-    wanted: bool,
-    regex: &'r Regex,
+/// The matches of `regex` in `text`; none when there is no regex (a
+/// character check showed that it cannot match).
+fn matches_in<'r, 'h>(
+    regex: Option<&'r Regex>,
     text: &'h str,
 ) -> impl Iterator<Item = regex::Match<'h>> + use<'r, 'h> {
-    wanted.then(|| regex.find_iter(text)).into_iter().flatten()
+    regex
+        .map(|regex| regex.find_iter(text))
+        .into_iter()
+        .flatten()
 }
 
 /// Pairs must nest (`<b><i></i></b>`); a pair that crosses another
@@ -775,6 +799,24 @@ pub fn protected_text(text: &str, placeholders: &[Placeholder]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass character checks say what the plain searches say.
+        #[test]
+        fn seen_is_the_plain_character_checks(
+            text in "([a-zA-Z .:/{}@#0-9]|[Ww]{1,3}\\.|://|[é–“]|ｗ)*",
+        ) {
+            let seen = Seen::of(&text);
+            prop_assert_eq!(seen.brace, text.contains('{'));
+            prop_assert_eq!(seen.at, text.contains('@'));
+            prop_assert_eq!(seen.hash, text.contains('#'));
+            prop_assert_eq!(seen.ascii_digit, text.bytes().any(|b| b.is_ascii_digit()));
+            let url = text.contains("://")
+                || text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"www."));
+            prop_assert_eq!(seen.url_start, url);
+        }
+    }
 
     fn kinds(found: &[Placeholder]) -> Vec<(PlaceholderKind, &str)> {
         found.iter().map(|p| (p.kind, p.text.as_str())).collect()
