@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -152,19 +151,56 @@ const WHITESPACE: u8 = 1;
 const ALPHANUMERIC: u8 = 2;
 const ASCII_PUNCTUATION: u8 = 4;
 
+/// The flags of every ASCII character, looked up instead of computed
+/// (`char::is_whitespace` of ASCII is `\t`..=`\r` and space; checked
+/// against the predicates in the tests).
+static ASCII_CLASSES: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut byte = 0u8;
+    while byte < 128 {
+        table[byte as usize] = (matches!(byte, b'\t'..=b'\r' | b' ') as u8 * WHITESPACE)
+            | (byte.is_ascii_alphanumeric() as u8 * ALPHANUMERIC)
+            | (byte.is_ascii_punctuation() as u8 * ASCII_PUNCTUATION);
+        byte += 1;
+    }
+    table
+};
+
 fn char_class(c: char) -> u8 {
-    /// The flags of every ASCII character, looked up instead of computed.
-    static ASCII: LazyLock<[u8; 128]> = LazyLock::new(|| {
-        let mut table = [0; 128];
-        for (byte, class) in (0u8..).zip(table.iter_mut()) {
-            *class = char_class_computed(char::from(byte));
-        }
-        table
-    });
     if c.is_ascii() {
-        ASCII[c as usize]
+        ASCII_CLASSES[c as usize]
     } else {
         char_class_computed(c)
+    }
+}
+
+/// Whitespace-delimited words with a letter or digit, and characters other
+/// than whitespace and ASCII punctuation, from the classes of a text's
+/// characters in order.
+#[derive(Default)]
+struct WordTally {
+    words: usize,
+    characters: usize,
+    in_word: bool,
+    word_has_alphanumeric: bool,
+}
+
+impl WordTally {
+    fn add(&mut self, class: u8) {
+        if class & WHITESPACE != 0 {
+            self.words += usize::from(self.in_word && self.word_has_alphanumeric);
+            (self.in_word, self.word_has_alphanumeric) = (false, false);
+        } else {
+            self.in_word = true;
+            self.word_has_alphanumeric |= class & ALPHANUMERIC != 0;
+            self.characters += usize::from(class & ASCII_PUNCTUATION == 0);
+        }
+    }
+
+    /// (words, characters)
+    fn finish(self) -> (usize, usize) {
+        let last = usize::from(self.in_word && self.word_has_alphanumeric);
+        (self.words + last, self.characters)
     }
 }
 
@@ -201,21 +237,16 @@ impl Counts {
         };
         // One pass over the prose: whitespace-delimited words that hold a
         // letter or digit, and characters other than whitespace and ASCII
-        // punctuation (GMX-V).
-        let (mut whitespace_words, mut characters) = (0usize, 0usize);
-        let (mut in_word, mut word_has_alphanumeric) = (false, false);
-        for c in prose.chars() {
-            let class = char_class(c);
-            if class & WHITESPACE != 0 {
-                whitespace_words += usize::from(in_word && word_has_alphanumeric);
-                (in_word, word_has_alphanumeric) = (false, false);
-            } else {
-                in_word = true;
-                word_has_alphanumeric |= class & ALPHANUMERIC != 0;
-                characters += usize::from(class & ASCII_PUNCTUATION == 0);
-            }
+        // punctuation (GMX-V). ASCII prose is walked by bytes.
+        let mut tally = WordTally::default();
+        if prose.is_ascii() {
+            prose
+                .bytes()
+                .for_each(|b| tally.add(ASCII_CLASSES[b as usize]));
+        } else {
+            prose.chars().for_each(|c| tally.add(char_class(c)));
         }
-        whitespace_words += usize::from(in_word && word_has_alphanumeric);
+        let (whitespace_words, characters) = tally.finish();
         let words = if is_unspaced(language) {
             words::words(&prose).len()
         } else {
@@ -231,18 +262,28 @@ impl Counts {
             _ => Some(whitespace_words as f64),
         }
         .map(|w| (w * 100.0).round() / 100.0);
-        // One pass for code points and UTF-16 units; ASCII text needs no
-        // grapheme segmentation (every byte is a grapheme except CR LF).
-        let (code_points, utf16_units) = if text.is_ascii() {
-            (text.len(), text.len())
+        // Code points, UTF-16 units and graphemes: ASCII text is one of each
+        // per byte (CR LF aside); so is text of characters that are their
+        // own grapheme cluster, which one pass tells apart from text that
+        // needs grapheme segmentation.
+        let crlf = if text.contains('\r') {
+            text.matches("\r\n").count()
         } else {
-            text.chars()
-                .fold((0, 0), |(n, units), c| (n + 1, units + c.len_utf16()))
+            0
         };
-        let graphemes = if text.chars().all(is_own_grapheme) {
-            code_points - text.matches("\r\n").count()
+        let (code_points, utf16_units, graphemes) = if text.is_ascii() {
+            (text.len(), text.len(), text.len() - crlf)
         } else {
-            text.graphemes(true).count()
+            let (code_points, utf16_units, own) =
+                text.chars().fold((0, 0, true), |(n, units, own), c| {
+                    (n + 1, units + c.len_utf16(), own && is_own_grapheme(c))
+                });
+            let graphemes = if own {
+                code_points - crlf
+            } else {
+                text.graphemes(true).count()
+            };
+            (code_points, utf16_units, graphemes)
         };
         Counts {
             bytes: text.len(),
@@ -641,13 +682,27 @@ fn normalize(text: &str) -> Cow<'_, str> {
 /// characters: what `split_whitespace` + `join(" ")` returns unchanged.
 fn is_single_spaced(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let edges_ok = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
-    edges_ok
-        && !bytes
-            .iter()
-            .any(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
-        && !bytes.windows(2).any(|pair| pair == b"  ")
-        && (text.is_ascii() || !text.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            // The lead bytes of the non-ASCII whitespace characters (U+0085,
+            // U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F,
+            // U+3000).
+            0xC2 | 0xE1 | 0xE2 | 0xE3
+                if text[i..].chars().next().is_some_and(char::is_whitespace) =>
+            {
+                return false;
+            }
+            _ => after_space = false,
+        }
+    }
+    true
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
@@ -911,6 +966,20 @@ mod tests {
             #[test]
             fn json_string_len_is_serde_jsons(text in "(\\PC|[\\x00-\\x1F\"\\\\\u{7F}\u{2028}])*") {
                 prop_assert_eq!(json_string_len(&text), serde_json::to_string(&text).unwrap().len());
+            }
+        }
+
+        #[test]
+        fn every_whitespace_character_breaks_single_spacing() {
+            for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+                let text = format!("a{c}b");
+                let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(
+                    super::super::is_single_spaced(&text),
+                    folded == text,
+                    "U+{:04X}",
+                    c as u32
+                );
             }
         }
 
