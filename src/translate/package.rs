@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -452,6 +453,7 @@ pub fn build(
     let mut ids = IdMaker {
         document_id,
         occurrences: FxHashMap::default(),
+        key: String::new(),
     };
     let mut segments: Vec<TranslationSegment> = Vec::new();
     for (i, sentence) in sentences.iter().enumerate() {
@@ -591,6 +593,8 @@ fn jsonl(segments: &[TranslationSegment]) -> String {
 struct IdMaker<'a> {
     document_id: &'a str,
     occurrences: FxHashMap<(usize, String), usize>,
+    /// The hashed key, rebuilt in place for each id.
+    key: String,
 }
 
 impl IdMaker<'_> {
@@ -601,17 +605,28 @@ impl IdMaker<'_> {
             .occurrences
             .entry((paragraph, normalized.to_string()))
             .or_insert(0);
-        let key = format!(
+        self.key.clear();
+        let _ = write!(
+            self.key,
             "{}\u{0}{paragraph}\u{0}{normalized}\u{0}{occurrence}",
             self.document_id
         );
         *occurrence += 1;
-        hash(&key)
+        hash(&self.key)
     }
 }
 
 fn hash(text: &str) -> String {
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+    hex16(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// `format!("{:016x}", value)` without the formatting machinery.
+fn hex16(value: u64) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    (0..16)
+        .rev()
+        .map(|i| char::from(DIGITS[(value >> (i * 4)) as usize & 0xF]))
+        .collect()
 }
 
 /// A segment of `slice` with protection, renditions, counts and hashes;
@@ -625,8 +640,16 @@ fn new_segment(
 ) -> TranslationSegment {
     let placeholders = protector.find(slice);
     let protected = protected_text(slice, &placeholders);
+    let normalized = normalize(slice);
+    // Glossary terms stay in the kind-reduced text: without other spans it
+    // is the text itself.
+    let normalized_hash = if placeholders.iter().all(|p| p.kind == PlaceholderKind::Term) {
+        hash(&normalized)
+    } else {
+        hash(&normalize(&kind_reduced(slice, &placeholders)))
+    };
     TranslationSegment {
-        id: ids.next(paragraph, &normalize(slice)),
+        id: ids.next(paragraph, &normalized),
         index: 0,
         text: slice.to_string(),
         start: 0,
@@ -641,7 +664,7 @@ fn new_segment(
         xliff: render::xliff_inline(slice, &placeholders, None),
         counts: Counts::of(slice, language, &placeholders),
         exact_hash: hash(slice),
-        normalized_hash: hash(&normalize(&kind_reduced(slice, &placeholders))),
+        normalized_hash,
         protected_text: protected,
         placeholders,
         in_summary: false,
@@ -685,24 +708,23 @@ fn is_single_spaced(text: &str) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
-    let mut after_space = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            b'\t'..=b'\r' => return false,
-            // The lead bytes of the non-ASCII whitespace characters (U+0085,
-            // U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F,
-            // U+3000).
-            0xC2 | 0xE1 | 0xE2 | 0xE3
-                if text[i..].chars().next().is_some_and(char::is_whitespace) =>
-            {
-                return false;
-            }
-            _ => after_space = false,
-        }
+    // One branch-free pass over byte pairs (it vectorizes): ASCII whitespace
+    // other than a space, two spaces in a row, or a lead byte of a
+    // non-ASCII whitespace character (U+0085, U+00A0, U+1680,
+    // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), which the
+    // character itself then settles.
+    let suspect = |b: u8| matches!(b, b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let (double_space, suspects) = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold((false, false), |(double, suspects), (&a, &b)| {
+            (double | (a == b' ' && b == b' '), suspects | suspect(a))
+        });
+    let last_suspect = bytes.last().is_some_and(|&b| suspect(b));
+    if double_space {
+        return false;
     }
-    true
+    !(suspects || last_suspect) || !text.chars().any(|c| c != ' ' && c.is_whitespace())
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
@@ -950,6 +972,11 @@ mod tests {
                     let counts = super::super::Counts::of(&text, "en", &[]);
                     prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
                 }
+            }
+
+            #[test]
+            fn hex16_is_fixed_width_lowercase_hex(value in any::<u64>()) {
+                prop_assert_eq!(super::super::hex16(value), format!("{value:016x}"));
             }
 
             /// The fast paths return what NFC and folding whitespace do.
