@@ -16,6 +16,7 @@
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
+use std::sync::LazyLock;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -116,8 +117,10 @@ fn valid_request_id(value: &HeaderValue) -> Option<String> {
 
 /// 128 random bits as 32 hex digits. `RandomState` is seeded randomly per
 /// thread and varies per instance: unique enough for correlating logs, and
-/// no extra dependency.
+/// no extra dependency. (The process id is read once: `getpid` is a system
+/// call on every request otherwise.)
 fn generate_request_id() -> String {
+    static PROCESS_ID: LazyLock<u32> = LazyLock::new(std::process::id);
     let high = std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish();
@@ -126,7 +129,7 @@ fn generate_request_id() -> String {
         Instant::now()
             .elapsed()
             .as_nanos()
-            .wrapping_add(std::process::id() as u128),
+            .wrapping_add(*PROCESS_ID as u128),
     );
     format!("{high:016x}{:016x}", hasher.finish())
 }

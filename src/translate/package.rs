@@ -690,11 +690,16 @@ fn normalize(text: &str) -> Cow<'_, str> {
     if spaced && text.is_ascii() {
         return text.into();
     }
-    // The quick check skips recomposition of text that is NFC already.
-    let nfc: Cow<'_, str> = match unicode_normalization::is_nfc_quick(text.chars()) {
-        unicode_normalization::IsNormalized::Yes => text.into(),
-        _ => text.nfc().collect::<String>().into(),
-    };
+    // The quick check skips recomposition of text that is NFC already. It
+    // looks only at characters from U+0300: every one below is NFC_QC=Yes
+    // with combining class 0, and dropping them keeps each character that is
+    // not NFC_QC=Yes and each pair of adjacent combining marks, so a Yes for
+    // the rest is a Yes for the text (a Maybe only costs the composition).
+    let nfc: Cow<'_, str> =
+        match unicode_normalization::is_nfc_quick(text.chars().filter(|&c| c >= '\u{300}')) {
+            unicode_normalization::IsNormalized::Yes => text.into(),
+            _ => text.nfc().collect::<String>().into(),
+        };
     if spaced && matches!(nfc, Cow::Borrowed(_)) {
         return nfc;
     }
@@ -708,23 +713,27 @@ fn is_single_spaced(text: &str) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
-    // One branch-free pass over byte pairs (it vectorizes): ASCII whitespace
-    // other than a space, two spaces in a row, or a lead byte of a
-    // non-ASCII whitespace character (U+0085, U+00A0, U+1680,
-    // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), which the
-    // character itself then settles.
+    // One branch-free pass over byte pairs (it vectorizes): two spaces in a
+    // row (bit 0), or a suspect (bit 1): ASCII whitespace other than a space,
+    // or a lead byte of a non-ASCII whitespace character (U+0085, U+00A0,
+    // U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), which
+    // the character itself then settles.
     let suspect = |b: u8| matches!(b, b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
-    let (double_space, suspects) = bytes
+    let last = bytes.last().map_or(0, |&b| u8::from(suspect(b)) << 1);
+    let seen = bytes
         .iter()
         .zip(bytes.iter().skip(1))
-        .fold((false, false), |(double, suspects), (&a, &b)| {
-            (double | (a == b' ' && b == b' '), suspects | suspect(a))
+        .fold(last, |seen, (&a, &b)| {
+            seen | u8::from((a == b' ') & (b == b' ')) | (u8::from(suspect(a)) << 1)
         });
-    let last_suspect = bytes.last().is_some_and(|&b| suspect(b));
-    if double_space {
-        return false;
+    match seen {
+        0 => true,
+        2 => !bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| suspect(b) && text[i..].chars().next().is_some_and(char::is_whitespace)),
+        _ => false,
     }
-    !(suspects || last_suspect) || !text.chars().any(|c| c != ' ' && c.is_whitespace())
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
