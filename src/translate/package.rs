@@ -901,7 +901,7 @@ fn pack(
     let mut current: Option<Batch> = None;
     for segment in segments.iter_mut() {
         let payload = Payload::of(segment, profile.style);
-        let alone_fits = fits_alone(profile, multiplier, segment);
+        let alone_fits = payload_fits(profile, multiplier, payload);
         if !alone_fits {
             segment.flags.push(format!("oversized:{}", profile.name));
         }
