@@ -7,7 +7,8 @@
 #
 # Usage: scripts/loadtest.sh [SECONDS_PER_POINT]   (default 5)
 # Env:   SERVER_CPUS (taskset list for the server, default: all),
-#        CLIENT_CPUS (taskset list for the clients, default: all)
+#        CLIENT_CPUS (taskset list for the clients, default: all),
+#        RATIO_PAIRS (alternating Process/GetInfo pairs at c=64, default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
@@ -65,6 +66,28 @@ for rpc in GetInfo Process; do
   done
 done
 echo "server: $(rss)  (after h2load)"
+
+# The sweep above measures GetInfo and Process tens of seconds apart; this
+# VM's speed drifts by up to 2x in that time. Alternating short runs of the
+# two at c=64 and taking the median of the per-pair ratios compares them
+# under the same conditions.
+pairs=${RATIO_PAIRS:-5}
+echo "== Process / GetInfo at c=64, $pairs alternating pairs of $seconds s (h2load)"
+h2rate() {
+  taskset -c "$client_cpus" h2load -D "$seconds" -c 64 -m 1 -t 1 -d "$2" \
+    -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://$addr/precis.v1.Precis/$1" 2>&1 |
+    awk '/finished in/ {for(i=1;i<=NF;i++) if ($i ~ /req\/s/) print $(i-1)}'
+}
+ratios=""
+for _ in $(seq "$pairs"); do
+  p=$(h2rate Process "$work/process.bin")
+  g=$(h2rate GetInfo "$work/getinfo.bin")
+  r=$(python3 -c "print(f'{100 * $p / $g:.1f}')")
+  printf "Process %10s  GetInfo %10s  ratio %5s%%\n" "$p" "$g" "$r"
+  ratios="$ratios $r"
+done
+python3 -c "import statistics, sys; r = [float(x) for x in sys.argv[1:]]; print(f'median ratio {statistics.median(r):.1f}% (min {min(r):.1f}%, max {max(r):.1f}%)')" $ratios
 
 echo "== tonic client (examples/loadgen.rs): grpc-status counted per response"
 for rpc in get-info process; do
