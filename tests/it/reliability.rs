@@ -887,19 +887,30 @@ async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
     assert_still_serving(&mut client).await;
 }
 
-/// How a request that the draining server did not take is reported:
-/// UNAVAILABLE (connection refused, or a stream refused after GOAWAY), or, when
-/// the request was still queued in the client as its connection closed,
-/// tonic's client-side CANCELLED "operation was canceled: connection closed"
-/// (a transport error with no response from the server). Both are safe to
-/// retry; a status sent by the server is never this CANCELLED.
+/// How a request that the draining server did not take is reported. All of
+/// these are safe to retry:
+/// - UNAVAILABLE: the connection was refused, or a stream was refused after
+///   GOAWAY.
+/// - tonic's client-side CANCELLED "operation was canceled: connection
+///   closed": the request was still queued in the client as its connection
+///   closed. It is a transport error with no response from the server; a
+///   status the server sends is never this CANCELLED.
+/// - A client-side h2 error `GoAway(_, NO_ERROR, Remote)`: the stream was
+///   opened after the server's graceful GOAWAY. h2 gives that error only to
+///   streams above the GOAWAY's last stream id, which the server never
+///   processed (RFC 9113 §6.8). tonic reports it as INTERNAL.
 fn refused_before_processing(status: &tonic::Status) -> bool {
-    let client_side_close = status.code() == Code::Cancelled
-        && std::error::Error::source(status).is_some_and(|source| {
+    let transport_error = |needle: &[&str]| {
+        std::error::Error::source(status).is_some_and(|source| {
+            let debug = format!("{source:?}");
             source.downcast_ref::<tonic::transport::Error>().is_some()
-                && format!("{source:?}").contains("connection closed")
-        });
-    status.code() == Code::Unavailable || client_side_close
+                && needle.iter().all(|part| debug.contains(part))
+        })
+    };
+    let client_side_close =
+        status.code() == Code::Cancelled && transport_error(&["connection closed"]);
+    let after_goaway = transport_error(&["GoAway(", "NO_ERROR", "Remote"]);
+    status.code() == Code::Unavailable || client_side_close || after_goaway
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
