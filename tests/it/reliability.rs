@@ -895,10 +895,14 @@ async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
 ///   closed": the request was still queued in the client as its connection
 ///   closed. It is a transport error with no response from the server; a
 ///   status the server sends is never this CANCELLED.
-/// - A client-side h2 error `GoAway(_, NO_ERROR, Remote)`: the stream was
-///   opened after the server's graceful GOAWAY. h2 gives that error only to
-///   streams above the GOAWAY's last stream id, which the server never
-///   processed (RFC 9113 §6.8). tonic reports it as INTERNAL.
+/// - A client-side h2 error `GoAway(_, NO_ERROR, Remote)`, which tonic
+///   reports as INTERNAL. h2 (0.4, `Streams::recv_go_away` and
+///   `send_request`) gives it only in two cases, and the server processed
+///   neither (RFC 9113 §6.8):
+///   - streams above the last stream id of the server's graceful GOAWAY;
+///   - requests started on the connection after the GOAWAY arrived.
+///
+///   A stream cut off at the connection's end gets "broken pipe" instead.
 fn refused_before_processing(status: &tonic::Status) -> bool {
     let transport_error = |needle: &[&str]| {
         std::error::Error::source(status).is_some_and(|source| {
