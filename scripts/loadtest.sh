@@ -2,8 +2,10 @@
 # gRPC load test of the release server on this machine: Process on a ~5 KB
 # article and GetInfo (the transport ceiling of the same server), at
 # concurrency 1, 8, 64 and 256, with h2load (Debian nghttp2-client) and the
-# in-repo tonic client (examples/loadgen.rs). Checks grpc-status in the
-# trailers (h2load only counts HTTP 200), and reports the server's peak RSS.
+# in-repo tonic client (examples/loadgen.rs). Then the Process / GetInfo
+# ratio at c=64 from alternating pairs of short h2load runs (their median).
+# Checks grpc-status in the trailers (h2load only counts HTTP 200), and
+# reports the server's peak RSS.
 #
 # Usage: scripts/loadtest.sh [SECONDS_PER_POINT]   (default 5)
 # Env:   SERVER_CPUS (taskset list for the server, default: all),
