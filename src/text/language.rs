@@ -106,13 +106,13 @@ pub fn detect(text: &str) -> String {
     if let Some(code) = detect_by_script(sample) {
         return code.to_string();
     }
+    if looks_english(sample) {
+        return "en".to_string();
+    }
     let short_end = sample
         .char_indices()
         .nth(SHORT_SAMPLE)
         .map_or(sample.len(), |(i, _)| i);
-    if looks_english(sample) {
-        return "en".to_string();
-    }
     let short = (short_end < sample.len())
         .then(|| whatlang::detect(&sample[..short_end]))
         .flatten()

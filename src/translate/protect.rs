@@ -348,16 +348,16 @@ impl Protector {
         // Character checks first: a pattern cannot match without its
         // character, and most sentences have no '{', '@', '#' or URL.
         let seen = Seen::of(text);
-        let has_digit = if text.is_ascii() {
-            seen.ascii_digit
-        } else {
-            text.chars().any(char::is_numeric)
-        };
-        let may_have_url = seen.url_start;
+        // An ASCII digit settles it; only other text needs the Unicode scan.
+        let has_digit =
+            seen.ascii_digit || (!text.is_ascii() && text.chars().any(char::is_numeric));
         for m in matches_in(seen.brace.then(|| &*patterns.variable), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
-        for m in matches_in(may_have_url.then(|| patterns.url.for_haystack(text)), text) {
+        for m in matches_in(
+            seen.url_start.then(|| patterns.url.for_haystack(text)),
+            text,
+        ) {
             let trimmed = m
                 .as_str()
                 .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '，']);
