@@ -2,7 +2,10 @@
 //! overlap and a length prior, each in [0, 1], combined with weights and a
 //! boilerplate multiplier.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use serde::Serialize;
 
 use crate::summarize::boilerplate;
@@ -186,25 +189,12 @@ pub fn score(
 ) -> Vec<SentenceFeatures> {
     let language = segmentation.language.as_str();
     let tokenizer = Tokenizer::new(language);
-    // Sized for a typical vocabulary (one term per ~12-16 bytes of news)
-    // so that it rarely grows.
-    let mut vocabulary: FxHashMap<Box<str>, u32> =
-        FxHashMap::with_capacity_and_hasher(text.len() / 16, Default::default());
+    let mut vocabulary = Vocabulary::with_capacity(text.len());
     // Term counts and word count of a text, on one tokenizer pass.
     let mut ids: Vec<u32> = Vec::new();
     let mut intern = |text: &str| -> (TermCounts, usize) {
         ids.clear();
-        let words = tokenizer.for_each_term(text, &mut |term| {
-            let id = match vocabulary.get(term) {
-                Some(&id) => id,
-                None => {
-                    let id = vocabulary.len() as u32;
-                    vocabulary.insert(term.into(), id);
-                    id
-                }
-            };
-            ids.push(id);
-        });
+        let words = tokenizer.for_each_term(text, &mut |term| ids.push(vocabulary.id(term)));
         (count_terms(&mut ids), words)
     };
     let (sentence_counts, sentence_words): (Vec<TermCounts>, Vec<usize>) = segmentation
@@ -388,12 +378,72 @@ fn rescore(features: &mut [SentenceFeatures], weights: &Weights) {
     }
 }
 
+/// The distinct terms of one document, numbered from 0 in order of first
+/// appearance. Their text is kept in one buffer and the table holds only
+/// ids, so a new term costs no allocation of its own (one per term was a
+/// sixth of a Process request's allocations).
+struct Vocabulary {
+    text: String,
+    /// Term `id` is `text[spans[id].0..spans[id].1]`.
+    spans: Vec<(usize, usize)>,
+    table: HashTable<u32>,
+}
+
+impl Vocabulary {
+    /// Sized for the vocabulary of a document of `bytes` (one term per
+    /// ~12-16 bytes of news), so that it rarely grows.
+    fn with_capacity(bytes: usize) -> Vocabulary {
+        Vocabulary {
+            text: String::with_capacity(bytes / 2),
+            spans: Vec::with_capacity(bytes / 16),
+            table: HashTable::with_capacity(bytes / 16),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The bytes of term `id`.
+    fn bytes<'t>(text: &'t str, spans: &[(usize, usize)], id: u32) -> &'t [u8] {
+        let (start, end) = spans[id as usize];
+        &text.as_bytes()[start..end]
+    }
+
+    /// The id of `term`, numbering it if it is new.
+    fn id(&mut self, term: &str) -> u32 {
+        let Vocabulary { text, spans, table } = self;
+        let hash = FxBuildHasher.hash_one(term);
+        let same = |&id: &u32| Vocabulary::bytes(text, spans, id) == term.as_bytes();
+        if let Some(&id) = table.find(hash, same) {
+            return id;
+        }
+        let id = spans.len() as u32;
+        text.push_str(term);
+        spans.push((text.len() - term.len(), text.len()));
+        // The hasher rehashes stored terms when the table grows; a term's
+        // bytes are a whole `str`, so they hash as the `&str` did.
+        table.insert_unique(hash, id, |&id| {
+            let (start, end) = spans[id as usize];
+            FxBuildHasher.hash_one(&text[start..end])
+        });
+        id
+    }
+
+    /// The terms in id order.
+    fn terms(&self) -> impl Iterator<Item = &str> {
+        self.spans
+            .iter()
+            .map(|&(start, end)| &self.text[start..end])
+    }
+}
+
 /// IDF per vocabulary term: the document's smoothed sentence-level IDF,
 /// `ln((1 + N) / (1 + df)) + 1`, and, when a background model has the
 /// language, the mean of the two after scaling each to [0, 1] by its largest
 /// value (so the corpus and the document count equally).
 fn blended_idf(
-    vocabulary: &FxHashMap<Box<str>, u32>,
+    vocabulary: &Vocabulary,
     sentence_counts: &[TermCounts],
     background: Option<&LanguageIdf>,
 ) -> Vec<f64> {
@@ -423,10 +473,10 @@ fn blended_idf(
     if let Some(background) = background {
         let local_max = (1.0 + n_sentences).ln() + 1.0;
         let corpus_max = background.max_idf();
-        for (term, &id) in vocabulary {
-            let local = idf[id as usize] / local_max;
+        for (id, term) in vocabulary.terms().enumerate() {
+            let local = idf[id] / local_max;
             let corpus = background.idf(term) / corpus_max;
-            idf[id as usize] = BACKGROUND_SHARE * corpus + (1.0 - BACKGROUND_SHARE) * local;
+            idf[id] = BACKGROUND_SHARE * corpus + (1.0 - BACKGROUND_SHARE) * local;
         }
     }
     idf

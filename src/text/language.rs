@@ -296,42 +296,66 @@ fn iso639_1(code: &str) -> Option<&'static str> {
 
 fn detect_by_script(sample: &str) -> Option<&'static str> {
     // Every script counted below is at U+0E00 or above, whose UTF-8 lead
-    // bytes are 0xE0 and up: without one, no script has a share.
-    if !sample.bytes().any(|b| b >= 0xE0) {
+    // bytes are 0xE0 and up, and none is in U+2000..U+2FFF (lead byte 0xE2:
+    // the dashes, curly quotes and symbols of Latin-script news): without
+    // such a lead byte, no script has a share.
+    if !sample.bytes().any(|b| b >= 0xE0 && b != 0xE2) {
         return None;
     }
-    let (mut lao, mut khmer, mut myanmar, mut thai, mut kana, mut han, mut letters) =
-        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut counts = [0usize; Script::COUNT];
+    let mut letters = 0usize;
     for c in sample.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;
-        match c as u32 {
-            0x0E80..=0x0EFF => lao += 1,
-            0x1780..=0x17FF | 0x19E0..=0x19FF => khmer += 1,
-            0x1000..=0x109F | 0xAA60..=0xAA7F => myanmar += 1,
-            0x0E00..=0x0E7F => thai += 1,
-            0x3040..=0x30FF => kana += 1,
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => han += 1,
-            _ => {}
+        if let Some(script) = Script::of(c) {
+            counts[script as usize] += 1;
         }
     }
     if letters == 0 {
         return None;
     }
+    let count = |script: Script| counts[script as usize];
     let share = |n: usize| n * 10 >= letters * 3;
-    if share(lao) {
+    if share(count(Script::Lao)) {
         Some("lo")
-    } else if share(khmer) {
+    } else if share(count(Script::Khmer)) {
         Some("km")
-    } else if share(myanmar) {
+    } else if share(count(Script::Myanmar)) {
         Some("my")
-    } else if share(thai) {
+    } else if share(count(Script::Thai)) {
         Some("th")
-    } else if kana > 0 && share(kana + han) {
+    } else if count(Script::Kana) > 0 && share(count(Script::Kana) + count(Script::Han)) {
         Some("ja")
-    } else if share(han) {
+    } else if share(count(Script::Han)) {
         Some("zh")
     } else {
         None
+    }
+}
+
+/// The scripts that decide a language by their share of a text's letters.
+#[derive(Clone, Copy)]
+enum Script {
+    Lao,
+    Khmer,
+    Myanmar,
+    Thai,
+    Kana,
+    Han,
+}
+
+impl Script {
+    const COUNT: usize = 6;
+
+    fn of(c: char) -> Option<Script> {
+        Some(match c as u32 {
+            0x0E80..=0x0EFF => Script::Lao,
+            0x1780..=0x17FF | 0x19E0..=0x19FF => Script::Khmer,
+            0x1000..=0x109F | 0xAA60..=0xAA7F => Script::Myanmar,
+            0x0E00..=0x0E7F => Script::Thai,
+            0x3040..=0x30FF => Script::Kana,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Han,
+            _ => return None,
+        })
     }
 }
 
@@ -646,6 +670,24 @@ mod tests {
             assert_ne!(detect(&other), "en", "{other}");
         }
         assert_eq!(detect(&english), "en");
+    }
+
+    /// What the byte check in `detect_by_script` relies on: every counted
+    /// character's UTF-8 lead byte is 0xE0 or above and not 0xE2.
+    #[test]
+    fn counted_scripts_have_the_lead_bytes_checked_first() {
+        let mut buf = [0u8; 4];
+        let mut counted = 0;
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            if Script::of(c).is_some() {
+                let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+                assert!(lead >= 0xE0 && lead != 0xE2, "U+{:04X}", c as u32);
+                counted += 1;
+            }
+        }
+        assert!(counted > 20_000, "{counted}");
+        // Latin news with dashes, curly quotes and an ellipsis has no share.
+        assert_eq!(detect_by_script("ASEAN–China talks — “progress”… €5"), None);
     }
 
     #[test]

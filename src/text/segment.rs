@@ -803,7 +803,8 @@ impl Splitter<'_> {
     fn is_lone_short_line(&self, start: usize) -> bool {
         let rest = &self.text[start..];
         let line_end = rest.find('\n').unwrap_or(rest.len());
-        if rest[..line_end].split_whitespace().count() > 3 {
+        // A paragraph is one line: stop at its fourth word.
+        if rest[..line_end].split_whitespace().nth(3).is_some() {
             return false;
         }
         let after = &rest[line_end..];

@@ -146,6 +146,35 @@ fn is_own_grapheme(c: char) -> bool {
     )
 }
 
+/// Code points and UTF-16 units of a text, and whether each of its
+/// characters is a grapheme cluster of its own ([`is_own_grapheme`]).
+#[derive(Clone, Copy)]
+struct Units {
+    code_points: usize,
+    utf16_units: usize,
+    own_graphemes: bool,
+}
+
+impl Default for Units {
+    fn default() -> Units {
+        Units {
+            code_points: 0,
+            utf16_units: 0,
+            own_graphemes: true,
+        }
+    }
+}
+
+impl Units {
+    fn add(self, c: char) -> Units {
+        Units {
+            code_points: self.code_points + 1,
+            utf16_units: self.utf16_units + c.len_utf16(),
+            own_graphemes: self.own_graphemes && is_own_grapheme(c),
+        }
+    }
+}
+
 /// What [`Counts::of`] asks of a character: `char::is_whitespace`,
 /// `char::is_alphanumeric`, `char::is_ascii_punctuation`, as bit flags.
 const WHITESPACE: u8 = 1;
@@ -239,11 +268,19 @@ impl Counts {
         // One pass over the prose: whitespace-delimited words that hold a
         // letter or digit, and characters other than whitespace and ASCII
         // punctuation (GMX-V). ASCII prose is walked by bytes.
+        // Without markup the prose is the text, and the same pass counts
+        // its code points and UTF-16 units (for the units below).
         let mut tally = WordTally::default();
+        let mut units = None;
         if prose.is_ascii() {
             prose
                 .bytes()
                 .for_each(|b| tally.add(ASCII_CLASSES[b as usize]));
+        } else if !has_markup {
+            units = Some(prose.chars().fold(Units::default(), |units, c| {
+                tally.add(char_class(c));
+                units.add(c)
+            }));
         } else {
             prose.chars().for_each(|c| tally.add(char_class(c)));
         }
@@ -275,16 +312,13 @@ impl Counts {
         let (code_points, utf16_units, graphemes) = if text.is_ascii() {
             (text.len(), text.len(), text.len() - crlf)
         } else {
-            let (code_points, utf16_units, own) =
-                text.chars().fold((0, 0, true), |(n, units, own), c| {
-                    (n + 1, units + c.len_utf16(), own && is_own_grapheme(c))
-                });
-            let graphemes = if own {
-                code_points - crlf
+            let units = units.unwrap_or_else(|| text.chars().fold(Units::default(), Units::add));
+            let graphemes = if units.own_graphemes {
+                units.code_points - crlf
             } else {
                 text.graphemes(true).count()
             };
-            (code_points, utf16_units, graphemes)
+            (units.code_points, units.utf16_units, graphemes)
         };
         Counts {
             bytes: text.len(),
@@ -623,10 +657,13 @@ fn hash(text: &str) -> String {
 /// `format!("{:016x}", value)` without the formatting machinery.
 fn hex16(value: u64) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    (0..16)
-        .rev()
-        .map(|i| char::from(DIGITS[(value >> (i * 4)) as usize & 0xF]))
-        .collect()
+    let mut hex = [0u8; 16];
+    for (i, digit) in hex.iter_mut().rev().enumerate() {
+        *digit = DIGITS[(value >> (i * 4)) as usize & 0xF];
+    }
+    // Bytes pushed one at a time as chars cost 4x this (a UTF-8 encode and
+    // a capacity check each).
+    std::str::from_utf8(&hex).expect("hex digits").to_string()
 }
 
 /// A segment of `slice` with protection, renditions, counts and hashes;

@@ -87,6 +87,10 @@ fn escape_runs(
             i += 16;
             continue;
         }
+        // So is a plain tail shorter than a chunk.
+        if i + 16 > bytes.len() && !bytes[i..].iter().any(|&b| may_escape(b)) {
+            break;
+        }
         if !may_escape(bytes[i]) {
             i += 1;
             continue;
