@@ -196,11 +196,21 @@ static ASCII_CLASSES: [u8; 128] = {
     table
 };
 
-fn char_class(c: char) -> u8 {
-    if c.is_ascii() {
-        ASCII_CLASSES[c as usize]
-    } else {
-        char_class_computed(c)
+/// Calls `each` with every character of `text` and its class. ASCII
+/// characters (most of a Latin-script text that is not all ASCII) are read
+/// as bytes, without decoding.
+fn for_each_char_class(text: &str, mut each: impl FnMut(char, u8)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        if byte.is_ascii() {
+            each(char::from(byte), ASCII_CLASSES[usize::from(byte)]);
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("a character at a boundary");
+            each(c, char_class_computed(c));
+            i += c.len_utf8();
+        }
     }
 }
 
@@ -277,12 +287,14 @@ impl Counts {
                 .bytes()
                 .for_each(|b| tally.add(ASCII_CLASSES[b as usize]));
         } else if !has_markup {
-            units = Some(prose.chars().fold(Units::default(), |units, c| {
-                tally.add(char_class(c));
-                units.add(c)
-            }));
+            let mut text_units = Units::default();
+            for_each_char_class(&prose, |c, class| {
+                tally.add(class);
+                text_units = text_units.add(c);
+            });
+            units = Some(text_units);
         } else {
-            prose.chars().for_each(|c| tally.add(char_class(c)));
+            for_each_char_class(&prose, |_, class| tally.add(class));
         }
         let (whitespace_words, characters) = tally.finish();
         let words = if is_unspaced(language) {
@@ -1002,7 +1014,7 @@ mod tests {
     mod properties {
         use proptest::prelude::*;
 
-        use super::super::{char_class, char_class_computed, json_string_len};
+        use super::super::{char_class_computed, for_each_char_class, json_string_len};
 
         proptest! {
             #[test]
@@ -1058,10 +1070,15 @@ mod tests {
 
         #[test]
         fn ascii_classes_are_the_char_predicates() {
-            for c in (0..=0x2FFF_u32).filter_map(char::from_u32) {
-                assert_eq!(char_class(c), char_class_computed(c), "U+{:04X}", c as u32);
-            }
-            assert_ne!(char_class('\x0B') & super::super::WHITESPACE, 0);
+            let text: String = (0..=0x2FFF_u32).filter_map(char::from_u32).collect();
+            let mut seen = Vec::new();
+            for_each_char_class(&text, |c, class| seen.push((c, class)));
+            let computed: Vec<(char, u8)> =
+                text.chars().map(|c| (c, char_class_computed(c))).collect();
+            assert_eq!(seen, computed);
+            let mut vertical_tab = 0;
+            for_each_char_class("\x0B", |_, class| vertical_tab = class);
+            assert_ne!(vertical_tab & super::super::WHITESPACE, 0);
         }
     }
 }
