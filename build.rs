@@ -37,7 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "#[serde(rename = \"lang\")]",
         );
     }
+    // The generated services encode with a codec that sizes its buffer
+    // first (src/api/codec.rs).
     builder
+        .codec_path("crate::api::codec::SizedProstCodec")
         .build_server(true)
         .build_client(true)
         .compile_fds(descriptors)?;

@@ -72,24 +72,46 @@ echo "server: $(rss)  (after h2load)"
 # The sweep above measures GetInfo and Process tens of seconds apart; this
 # VM's speed drifts by up to 2x in that time. Alternating short runs of the
 # two at c=64 and taking the median of the per-pair ratios compares them
-# under the same conditions.
+# under the same conditions. Each run also reports the CPU time per call
+# (server and h2load together, and the server's share), which drifts less
+# than the rates: the ratio of those costs bounds the rate ratio when both
+# RPCs keep the cores busy.
 pairs=${RATIO_PAIRS:-5}
 echo "== Process / GetInfo at c=64, $pairs alternating pairs of $seconds s (h2load)"
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+# Prints "REQ/S CPU_US_PER_CALL SERVER_CPU_US_PER_CALL" for one run.
 h2rate() {
-  taskset -c "$client_cpus" h2load -D "$seconds" -c 64 -m 1 -t 1 -d "$2" \
-    -H 'content-type: application/grpc' -H 'te: trailers' \
-    "http://$addr/precis.v1.Precis/$1" 2>&1 |
-    awk '/finished in/ {for(i=1;i<=NF;i++) if ($i ~ /req\/s/) print $(i-1)}'
+  local before after out
+  before=$(server_ticks)
+  out=$( { TIMEFORMAT='client-cpu %U %S'; time taskset -c "$client_cpus" h2load -D "$seconds" \
+    -c 64 -m 1 -t 1 -d "$2" -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://$addr/precis.v1.Precis/$1"; } 2>&1 )
+  after=$(server_ticks)
+  echo "$out" | python3 -c '
+import re, sys
+out = sys.stdin.read()
+before, after, tick = (float(x) for x in sys.argv[1:])
+rate = float(re.search(r"finished in .*?, ([0-9.]+) req/s", out).group(1))
+calls = int(re.search(r"requests: .*? (\d+) succeeded", out).group(1))
+user, system = (float(x) for x in re.search(r"client-cpu ([0-9.]+) ([0-9.]+)", out).groups())
+server = (after - before) / tick
+print(f"{rate:.0f} {1e6 * (server + user + system) / calls:.0f} {1e6 * server / calls:.0f}")
+' "$before" "$after" "$(getconf CLK_TCK)"
 }
 ratios=""
+cost_ratios=""
 for _ in $(seq "$pairs"); do
-  p=$(h2rate Process "$work/process.bin")
-  g=$(h2rate GetInfo "$work/getinfo.bin")
+  read -r p p_cpu p_server < <(h2rate Process "$work/process.bin")
+  read -r g g_cpu g_server < <(h2rate GetInfo "$work/getinfo.bin")
   r=$(python3 -c "print(f'{100 * $p / $g:.1f}')")
-  printf "Process %10s  GetInfo %10s  ratio %5s%%\n" "$p" "$g" "$r"
+  cr=$(python3 -c "print(f'{100 * $g_cpu / $p_cpu:.1f}')")
+  printf "Process %6s req/s %4s us/call (server %3s)  GetInfo %6s req/s %3s us/call (server %3s)  ratio %5s%%  cost ratio %5s%%\n" \
+    "$p" "$p_cpu" "$p_server" "$g" "$g_cpu" "$g_server" "$r" "$cr"
   ratios="$ratios $r"
+  cost_ratios="$cost_ratios $cr"
 done
 python3 -c "import statistics, sys; r = [float(x) for x in sys.argv[1:]]; print(f'median ratio {statistics.median(r):.1f}% (min {min(r):.1f}%, max {max(r):.1f}%)')" $ratios
+python3 -c "import statistics, sys; r = [float(x) for x in sys.argv[1:]]; print(f'median cost ratio (GetInfo CPU per call / Process CPU per call) {statistics.median(r):.1f}% (min {min(r):.1f}%, max {max(r):.1f}%)')" $cost_ratios
 
 echo "== tonic client (examples/loadgen.rs): grpc-status counted per response"
 for rpc in get-info process; do

@@ -3,6 +3,7 @@
 //! sends these messages, the JSONL CLI prints them as JSON, so the two give
 //! identical results.
 
+pub mod codec;
 pub mod convert;
 
 /// Generated protobuf types and the client/server stubs.
