@@ -555,6 +555,25 @@ fn length_prior(units: f64, plateau_end: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// Ids in order of first appearance, stable across the table's growth
+    /// (which rehashes the stored terms from the buffer).
+    #[test]
+    fn vocabulary_numbers_terms_in_order_and_keeps_them_through_growth() {
+        let mut vocabulary = Vocabulary::with_capacity(0);
+        let terms: Vec<String> = (0..5_000).map(|i| format!("term{i}")).collect();
+        for (i, term) in terms.iter().enumerate() {
+            assert_eq!(vocabulary.id(term), i as u32);
+            assert_eq!(vocabulary.id(term), i as u32, "a second lookup");
+        }
+        for (i, term) in terms.iter().enumerate().rev() {
+            assert_eq!(vocabulary.id(term), i as u32, "after growth");
+        }
+        assert_eq!(vocabulary.len(), terms.len());
+        assert!(vocabulary.terms().eq(terms.iter().map(String::as_str)));
+        assert_eq!(vocabulary.id("ประเทศ"), 5_000);
+        assert_eq!(vocabulary.id("ประเทศ"), 5_000);
+    }
+
     fn feature(words: usize, boilerplate: f64, position: f64) -> SentenceFeatures {
         SentenceFeatures {
             vector: TermVector::default(),
