@@ -40,7 +40,8 @@ fn xml_escape_char(c: char, out: &mut String, attribute: bool) {
 /// [`xml_escape_char`]: ASCII controls, `&<>"`, and U+FFFE/U+FFFF (lead
 /// byte 0xEF); every other character is pushed as it is.
 fn may_need_xml_escape(byte: u8) -> bool {
-    byte < 0x20 || matches!(byte, b'&' | b'<' | b'>' | b'"' | 0xEF)
+    // Bitwise, not short-circuit: the chunk test in `escape_runs` vectorizes.
+    (byte < 0x20) | may_need_html_escape(byte) | (byte == 0xEF)
 }
 
 /// XML 1.0 `Char` production, minus the discouraged U+FFFE/U+FFFF.
@@ -49,12 +50,13 @@ fn is_xml_char(c: char) -> bool {
 }
 
 fn html_escape(text: &str, out: &mut String) {
-    escape_runs(
-        text,
-        out,
-        |byte| matches!(byte, b'&' | b'<' | b'>' | b'"'),
-        html_escape_char,
-    );
+    escape_runs(text, out, may_need_html_escape, html_escape_char);
+}
+
+/// `&<>"`, the bytes [`html_escape_char`] escapes (bitwise, like
+/// [`may_need_xml_escape`]).
+fn may_need_html_escape(byte: u8) -> bool {
+    (byte == b'&') | (byte == b'<') | (byte == b'>') | (byte == b'"')
 }
 
 fn html_escape_char(c: char, out: &mut String) {
@@ -81,7 +83,9 @@ fn escape_runs(
     let bytes = text.as_bytes();
     while i < bytes.len() {
         // Plain text is skipped 16 bytes at a time (the test vectorizes).
-        if let Some(chunk) = bytes.get(i..i + 16)
+        if let Some(chunk) = bytes
+            .get(i..i + 16)
+            .and_then(|c| <&[u8; 16]>::try_from(c).ok())
             && !chunk.iter().fold(false, |any, &b| any | may_escape(b))
         {
             i += 16;
