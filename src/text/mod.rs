@@ -202,6 +202,23 @@ pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
     }
 }
 
+/// The non-ASCII characters of `text`, in order, found by their lead bytes:
+/// for checks that every ASCII character passes (or fails) alike, without
+/// decoding the ASCII majority of Latin-script text.
+pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let at = pos + bytes[pos..].iter().position(|b| !b.is_ascii())?;
+        let c = text[at..]
+            .chars()
+            .next()
+            .expect("a character at a lead byte");
+        pos = at + c.len_utf8();
+        Some(c)
+    })
+}
+
 fn warnings(text: &str) -> Vec<String> {
     // Control characters (Cc) other than \n, \r, \t, counted on bytes:
     // C0 and DEL are single bytes, C1 (U+0080..U+009F) is 0xC2 0x80..0x9F.
@@ -232,6 +249,15 @@ fn warnings(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The lead-byte walk finds the non-ASCII characters in order.
+        #[test]
+        fn non_ascii_chars_are_the_chars_outside_ascii(text in "([a-c .]|[é–“€]|\\PC){0,40}") {
+            let expected: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+            proptest::prop_assert_eq!(non_ascii_chars(&text).collect::<Vec<_>>(), expected);
+        }
+    }
 
     #[test]
     fn offsets_in_three_units() {

@@ -10,6 +10,8 @@
 
 use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
 
+use crate::text::non_ascii_chars;
+
 /// The UAX#29 words of `text` that contain a letter or digit: the same
 /// sequence as `text.unicode_words()`.
 pub fn words(text: &str) -> Words<'_> {
@@ -20,22 +22,6 @@ pub fn words(text: &str) -> Words<'_> {
     } else {
         Words::Unicode(text.unicode_words())
     }
-}
-
-/// The non-ASCII characters of `text`, found by their lead bytes (every
-/// ASCII character has a fast class: only the others need decoding).
-fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
-    let bytes = text.as_bytes();
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        let at = pos + bytes[pos..].iter().position(|b| !b.is_ascii())?;
-        let c = text[at..]
-            .chars()
-            .next()
-            .expect("a character at a lead byte");
-        pos = at + c.len_utf8();
-        Some(c)
-    })
 }
 
 pub enum Words<'a> {
@@ -294,7 +280,7 @@ mod tests {
     use proptest::prelude::*;
     use unicode_segmentation::UnicodeSegmentation;
 
-    use super::{non_ascii_chars, words};
+    use super::words;
 
     #[test]
     fn english_words() {
@@ -332,13 +318,6 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
-
-        /// The lead-byte walk finds the non-ASCII characters in order.
-        #[test]
-        fn non_ascii_chars_are_the_chars_outside_ascii(text in "([a-c .]|[é–“€]|\\PC){0,40}") {
-            let expected: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
-            prop_assert_eq!(non_ascii_chars(&text).collect::<Vec<_>>(), expected);
-        }
 
         /// The fast path returns exactly what the Unicode tables return.
         #[test]

@@ -15,7 +15,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::error::Error;
 use crate::summarize::Summary;
 use crate::text::language::is_unspaced;
-use crate::text::{Segmentation, SentenceKind, words};
+use crate::text::{Segmentation, SentenceKind, non_ascii_chars, words};
 use crate::translate::engines::{CustomLimits, EngineProfile, EngineTarget, Style};
 use crate::translate::protect::{Placeholder, PlaceholderKind, Protector, protected_text};
 use crate::translate::{render, xliff};
@@ -752,11 +752,12 @@ fn normalize(text: &str) -> Cow<'_, str> {
     // with combining class 0, and dropping them keeps each character that is
     // not NFC_QC=Yes and each pair of adjacent combining marks, so a Yes for
     // the rest is a Yes for the text (a Maybe only costs the composition).
-    let nfc: Cow<'_, str> =
-        match unicode_normalization::is_nfc_quick(text.chars().filter(|&c| c >= '\u{300}')) {
-            unicode_normalization::IsNormalized::Yes => text.into(),
-            _ => text.nfc().collect::<String>().into(),
-        };
+    let nfc: Cow<'_, str> = match unicode_normalization::is_nfc_quick(
+        non_ascii_chars(text).filter(|&c| c >= '\u{300}'),
+    ) {
+        unicode_normalization::IsNormalized::Yes => text.into(),
+        _ => text.nfc().collect::<String>().into(),
+    };
     if spaced && matches!(nfc, Cow::Borrowed(_)) {
         return nfc;
     }

@@ -15,8 +15,8 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::text::language;
 use crate::text::word_boundary::BoundaryRegex;
+use crate::text::{language, non_ascii_chars};
 
 /// What a placeholder protects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -348,9 +348,9 @@ impl Protector {
         // Character checks first: a pattern cannot match without its
         // character, and most sentences have no '{', '@', '#' or URL.
         let seen = Seen::of(text);
-        // An ASCII digit settles it; only other text needs the Unicode scan.
-        let has_digit =
-            seen.ascii_digit || (!text.is_ascii() && text.chars().any(char::is_numeric));
+        // An ASCII digit settles it; otherwise only the non-ASCII characters
+        // can be numeric.
+        let has_digit = seen.ascii_digit || non_ascii_chars(text).any(char::is_numeric);
         for m in matches_in(seen.brace.then(|| &*patterns.variable), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
