@@ -12,7 +12,7 @@ use crate::summarize::boilerplate;
 use crate::summarize::centrality;
 use crate::summarize::idf::{IdfModel, LanguageIdf};
 use crate::summarize::select::Budget;
-use crate::text::tokenize::Tokenizer;
+use crate::text::tokenize::{Document, Tokenizer};
 use crate::text::{Segmentation, SentenceKind};
 
 /// Relative weights of the score components and the redundancy threshold.
@@ -190,11 +190,17 @@ pub fn score(
     let language = segmentation.language.as_str();
     let tokenizer = Tokenizer::new(language);
     let mut vocabulary = Vocabulary::with_capacity(text.len());
+    let document = Document::new();
     // Term counts and word count of a text, on one tokenizer pass.
     let mut ids: Vec<u32> = Vec::new();
     let mut intern = |text: &str| -> (TermCounts, usize) {
         ids.clear();
-        let words = tokenizer.for_each_term(text, &mut |term| ids.push(vocabulary.id(term)));
+        let words = tokenizer.for_each_term_id(
+            text,
+            &document,
+            &mut |term| vocabulary.id(term),
+            &mut |id| ids.push(id),
+        );
         (count_terms(&mut ids), words)
     };
     let (sentence_counts, sentence_words): (Vec<TermCounts>, Vec<usize>) = segmentation

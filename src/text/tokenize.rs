@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
@@ -35,8 +36,37 @@ thread_local! {
     static WORD_TERMS: RefCell<Vec<(String, WordTerms)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Word as written -> its term (`None`: dropped), for one language.
-type WordTerms = FxHashMap<Box<str>, Option<Box<str>>>;
+/// Word as written -> its term, for one language.
+type WordTerms = FxHashMap<Box<str>, CachedWord>;
+
+/// What the cache knows of a word: its term, and the id a document last gave
+/// that term (see [`Tokenizer::for_each_term_id`]).
+struct CachedWord {
+    /// `None`: the word is dropped (a stop word, or no letter or digit).
+    term: Option<Box<str>>,
+    /// The [`Document`] that numbered the term as `id` (0: none yet).
+    document: u64,
+    id: u32,
+}
+
+/// One document's numbering of its terms, for
+/// [`Tokenizer::for_each_term_id`]. Each value is new (a process-wide
+/// count), so an id the cache holds for another document is never taken
+/// for this one's.
+pub struct Document(u64);
+
+impl Document {
+    pub fn new() -> Document {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Document(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl Default for Document {
+    fn default() -> Document {
+        Document::new()
+    }
+}
 
 /// Produces index terms for one language.
 pub struct Tokenizer {
@@ -74,6 +104,53 @@ impl Tokenizer {
     /// [`word_count`] of `text` (counted on the same pass where the terms
     /// come from the words it counts).
     pub fn for_each_term(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
+        if !self.is_cached() {
+            return self.uncached_terms(text, emit);
+        }
+        self.for_each_cached_word(text, &mut |word| {
+            if let Some(term) = &word.term {
+                emit(term);
+            }
+        })
+    }
+
+    /// [`for_each_term`](Self::for_each_term) for a document whose terms
+    /// are numbered: calls `emit` with each term's id, which `number` gives
+    /// (it must return the same id for the same term within `document`).
+    /// A word already numbered in `document` is not looked up a second
+    /// time: the cache keeps its id beside its term.
+    pub fn for_each_term_id(
+        &self,
+        text: &str,
+        document: &Document,
+        number: &mut dyn FnMut(&str) -> u32,
+        emit: &mut dyn FnMut(u32),
+    ) -> usize {
+        if !self.is_cached() {
+            return self.uncached_terms(text, &mut |term| emit(number(term)));
+        }
+        self.for_each_cached_word(text, &mut |word| {
+            if let Some(term) = &word.term {
+                if word.document != document.0 {
+                    word.id = number(term);
+                    word.document = document.0;
+                }
+                emit(word.id);
+            }
+        })
+    }
+
+    /// Whether the terms come from UAX#29 words through [`WORD_TERMS`]
+    /// (spaced scripts other than Vietnamese, whose bigrams span words).
+    fn is_cached(&self) -> bool {
+        !(is_icu_word_language(&self.language)
+            || is_unspaced(&self.language)
+            || self.language == "vi")
+    }
+
+    /// The terms of the scripts that [`is_cached`](Self::is_cached) leaves
+    /// out, and [`word_count`].
+    fn uncached_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
         if is_icu_word_language(&self.language) {
             return self.icu_word_terms(text, emit);
         }
@@ -81,9 +158,12 @@ impl Tokenizer {
             self.unspaced_terms(text, emit);
             return word_count(text, &self.language);
         }
-        if self.language == "vi" {
-            return self.vietnamese_terms(text, emit);
-        }
+        self.vietnamese_terms(text, emit)
+    }
+
+    /// Calls `visit` with the cache entry of each UAX#29 word of `text`
+    /// (made on first sight), and returns the number of words.
+    fn for_each_cached_word(&self, text: &str, visit: &mut dyn FnMut(&mut CachedWord)) -> usize {
         WORD_TERMS.with_borrow_mut(|caches| {
             let cache = match caches.iter().position(|(code, _)| *code == self.language) {
                 Some(i) => &mut caches[i].1,
@@ -98,17 +178,16 @@ impl Tokenizer {
             let mut words = 0;
             for word in uax29::words(text) {
                 words += 1;
-                if let Some(term) = cache.get(word) {
-                    if let Some(term) = term {
-                        emit(term);
-                    }
+                if let Some(cached) = cache.get_mut(word) {
+                    visit(cached);
                     continue;
                 }
-                let term = self.spaced_term(word);
-                if let Some(term) = &term {
-                    emit(term);
-                }
-                cache.insert(word.into(), term);
+                let cached = cache.entry(word.into()).or_insert(CachedWord {
+                    term: self.spaced_term(word),
+                    document: 0,
+                    id: 0,
+                });
+                visit(cached);
             }
             words
         })
@@ -269,6 +348,48 @@ mod tests {
         let mut out = Vec::new();
         Tokenizer::new("en").terms("The partners were running summaries", &mut out);
         assert_eq!(out, vec!["partner", "run", "summari"]);
+    }
+
+    #[test]
+    fn term_ids_are_each_documents_own() {
+        // Two documents tokenized in turn on one thread share the word
+        // cache; each must get the ids its own numbering gave, including for
+        // words the other numbered first.
+        let tokenizer = Tokenizer::new("en");
+        let ids_of = |document: &Document, numbering: &mut Vec<String>, text: &str| {
+            let mut ids = Vec::new();
+            tokenizer.for_each_term_id(
+                text,
+                document,
+                &mut |term| match numbering.iter().position(|t| t == term) {
+                    Some(id) => id as u32,
+                    None => {
+                        numbering.push(term.to_string());
+                        numbering.len() as u32 - 1
+                    }
+                },
+                &mut |id| ids.push(id),
+            );
+            ids
+        };
+        let (first, second) = (Document::new(), Document::new());
+        let (mut first_terms, mut second_terms) = (Vec::new(), Vec::new());
+        assert_eq!(
+            ids_of(&first, &mut first_terms, "Partners run trade talks"),
+            [0, 1, 2, 3]
+        );
+        assert_eq!(ids_of(&second, &mut second_terms, "Trade partners"), [0, 1]);
+        assert_eq!(
+            ids_of(&first, &mut first_terms, "Trade partners run"),
+            [2, 0, 1]
+        );
+        assert_eq!(first_terms, ["partner", "run", "trade", "talk"]);
+        assert_eq!(second_terms, ["trade", "partner"]);
+        // The ids name the terms that `for_each_term` gives ("Trade" and
+        // "trade" are two cached words with one term).
+        let mut terms = Vec::new();
+        tokenizer.terms("Trade partners run", &mut terms);
+        assert_eq!(terms, [2, 0, 1].map(|id: usize| first_terms[id].clone()));
     }
 
     #[test]
