@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -660,10 +659,15 @@ impl IdMaker<'_> {
             .entry((paragraph, normalized.to_string()))
             .or_insert(0);
         self.key.clear();
-        let _ = write!(
-            self.key,
-            "{}\u{0}{paragraph}\u{0}{normalized}\u{0}{occurrence}",
-            self.document_id
+        push!(
+            &mut self.key,
+            self.document_id,
+            "\0",
+            paragraph,
+            "\0",
+            normalized,
+            "\0",
+            *occurrence,
         );
         *occurrence += 1;
         hash(&self.key)

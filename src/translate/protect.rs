@@ -524,7 +524,7 @@ fn number(text: &str, spans: Vec<Span>) -> Vec<Placeholder> {
                 id: id_of[i],
                 kind: span.kind,
                 text: text[span.start..span.end].to_string(),
-                token: format!("{{{}}}", id_of[i]),
+                token: token(id_of[i]),
                 start: span.start,
                 end: span.end,
                 role: span.role,
@@ -781,6 +781,13 @@ pub fn html_headline(text: &str) -> Option<String> {
 /// glossary).
 pub fn find(text: &str) -> Vec<Placeholder> {
     Protector::default().find(text)
+}
+
+/// The token of placeholder `id` in protected text: `{id}`.
+fn token(id: usize) -> String {
+    let mut token = String::with_capacity(8);
+    push!(&mut token, "{", id, "}");
+    token
 }
 
 /// `text` with every placeholder span replaced by its token.

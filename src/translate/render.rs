@@ -147,15 +147,18 @@ pub fn html(text: &str, placeholders: &[Placeholder]) -> String {
             None => html_escape(piece, &mut out),
             Some(p) => match p.role {
                 MarkupRole::Open => {
-                    let _ = write!(
-                        out,
-                        "<span data-ph=\"{}\" data-ph-end=\"{}\">",
-                        p.id, p.pair
+                    push!(
+                        &mut out,
+                        "<span data-ph=\"",
+                        p.id,
+                        "\" data-ph-end=\"",
+                        p.pair,
+                        "\">"
                     );
                 }
                 MarkupRole::Close => out.push_str("</span>"),
                 MarkupRole::Standalone => {
-                    let _ = write!(out, "<span translate=\"no\" data-ph=\"{}\">", p.id);
+                    push!(&mut out, "<span translate=\"no\" data-ph=\"", p.id, "\">");
                     html_escape(&p.text, &mut out);
                     out.push_str("</span>");
                 }
@@ -179,10 +182,15 @@ pub fn xliff_inline(text: &str, placeholders: &[Placeholder], target: Option<&st
         };
         match (p.kind, p.role) {
             (_, MarkupRole::Open) => {
-                let _ = write!(
-                    out,
-                    "<pc id=\"{}\" dataRefStart=\"d{}\" dataRefEnd=\"d{}\" type=\"fmt\" canOverlap=\"no\" dispStart=\"",
-                    p.id, p.id, p.pair
+                push!(
+                    &mut out,
+                    "<pc id=\"",
+                    p.id,
+                    "\" dataRefStart=\"d",
+                    p.id,
+                    "\" dataRefEnd=\"d",
+                    p.pair,
+                    "\" type=\"fmt\" canOverlap=\"no\" dispStart=\"",
                 );
                 xml_escape(&p.text, &mut out, true);
                 out.push_str("\">");
@@ -192,12 +200,12 @@ pub fn xliff_inline(text: &str, placeholders: &[Placeholder], target: Option<&st
                 let forced = target.map(|t| p.restored(t)).filter(|r| *r != p.text);
                 match forced {
                     Some(value) => {
-                        let _ = write!(out, "<mrk id=\"{}\" type=\"term\" value=\"", p.id);
+                        push!(&mut out, "<mrk id=\"", p.id, "\" type=\"term\" value=\"");
                         xml_escape(value, &mut out, true);
                         out.push_str("\">");
                     }
                     None => {
-                        let _ = write!(out, "<mrk id=\"{}\" translate=\"no\">", p.id);
+                        push!(&mut out, "<mrk id=\"", p.id, "\" translate=\"no\">");
                     }
                 }
                 xml_escape(&p.text, &mut out, false);
@@ -209,10 +217,15 @@ pub fn xliff_inline(text: &str, placeholders: &[Placeholder], target: Option<&st
                     PlaceholderKind::Url => " type=\"link\"",
                     _ => "",
                 };
-                let _ = write!(
-                    out,
-                    "<ph id=\"{}\" dataRef=\"d{}\"{kind_type} canDelete=\"no\" disp=\"",
-                    p.id, p.id
+                push!(
+                    &mut out,
+                    "<ph id=\"",
+                    p.id,
+                    "\" dataRef=\"d",
+                    p.id,
+                    "\"",
+                    kind_type,
+                    " canDelete=\"no\" disp=\"",
                 );
                 xml_escape(&p.text, &mut out, true);
                 out.push_str("\"/>");
@@ -230,7 +243,7 @@ pub fn original_data(placeholders: &[Placeholder]) -> String {
         .iter()
         .filter(|p| p.kind != PlaceholderKind::Term)
     {
-        let _ = write!(out, "<data id=\"d{}\">", p.id);
+        push!(&mut out, "<data id=\"d", p.id, "\">");
         xml_escape(&p.text, &mut out, false);
         out.push_str("</data>");
     }
