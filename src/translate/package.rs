@@ -1045,6 +1045,27 @@ mod tests {
                 }
             }
 
+            /// Words and GMX-V characters, on both the byte and the
+            /// character path: what the definitions say.
+            #[test]
+            fn word_and_character_counts_are_the_definitions(
+                text in "([a-z0-9 \t\n.,\"()$%-]|[\u{A0}\u{3000}é’“”–€])*",
+            ) {
+                let counts = super::super::Counts::of(&text, "en", &[]);
+                let words = text
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+                let characters = text
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+                    .count();
+                prop_assert_eq!(counts.words, words);
+                prop_assert_eq!(counts.gmx_words, Some(words as f64));
+                prop_assert_eq!(super::super::Counts::of(&text, "zh", &[]).gmx_words,
+                    Some((characters as f64 / 2.8 * 100.0).round() / 100.0));
+            }
+
             #[test]
             fn hex16_is_fixed_width_lowercase_hex(value in any::<u64>()) {
                 prop_assert_eq!(super::super::hex16(value), format!("{value:016x}"));
