@@ -56,6 +56,8 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --profile eval")
     ap.add_argument("--python", default=sys.executable, help="a python with rouge-score==0.1.2")
     ap.add_argument("--sets", nargs="*", default=list(SETS))
+    ap.add_argument("--budget", type=int, default=None,
+                    help="max_sentences for every set instead of its own budget (robustness checks)")
     ap.add_argument("--idf", default=None, help="background IDF model passed as --idf")
     ap.add_argument("--weights", default=None, help="JSON weights object added to every request")
     ap.add_argument("--out", default=os.path.join(ROOT, "eval-out"))
@@ -70,7 +72,7 @@ def main():
     print("| dev set | budget | R1 | R2 | RL | RLsum |")
     print("|---|---|---|---|---|---|")
     for name in args.sets:
-        budget = SETS[name]
+        budget = SETS[name] if args.budget is None else args.budget
         gold_path = os.path.join(DATA, name + ".jsonl")
         requests = []
         with open(gold_path, encoding="utf-8") as fh:

@@ -23,6 +23,19 @@ impl Default for Budget {
     }
 }
 
+impl Budget {
+    /// The most sentences the budget can hold in a document of `eligible`
+    /// sentences (`usize::MAX` for word and character budgets, which the
+    /// lengths decide).
+    pub fn max_sentences(self, eligible: usize) -> usize {
+        match self {
+            Budget::Sentences(n) => n,
+            Budget::Ratio(ratio) => ((ratio * eligible as f64).ceil() as usize).max(1),
+            Budget::Words(_) | Budget::Chars(_) => usize::MAX,
+        }
+    }
+}
+
 /// The redundancy check compares a candidate with at most this many
 /// already-selected sentences, which keeps selection O(n log n + n * k).
 pub const MAX_REDUNDANCY_COMPARISONS: usize = 64;
@@ -39,11 +52,7 @@ pub fn select(features: &[SentenceFeatures], budget: Budget, weights: &Weights) 
         .iter()
         .filter(|f| f.components.boilerplate > 0.0)
         .count();
-    let max_sentences = match budget {
-        Budget::Sentences(n) => n,
-        Budget::Ratio(ratio) => ((ratio * eligible as f64).ceil() as usize).max(1),
-        Budget::Words(_) | Budget::Chars(_) => usize::MAX,
-    };
+    let max_sentences = budget.max_sentences(eligible);
     let (mut words_used, mut chars_used) = (0usize, 0usize);
     let mut selected: Vec<usize> = Vec::new();
     let mut skipped_for_budget = 0usize;
