@@ -23,7 +23,8 @@ use crate::text::language::is_unspaced;
 use crate::text::uax29;
 
 /// Words cached per language and thread (see [`WORD_TERMS`]); the cache
-/// starts over when it reaches this size, which bounds its memory (~2 MB).
+/// starts over when it reaches this size, which bounds its memory (~3 MB,
+/// document ids included).
 const MAX_CACHED_WORDS: usize = 32_768;
 
 thread_local! {
