@@ -296,8 +296,19 @@ pub fn score(
 ///
 /// A one-sentence summary is another task: not the start of a lead, but
 /// the one sentence that states what the article is about, which is what a
-/// one-sentence reference (a headline-like abstract) paraphrases. It is
-/// chosen by centrality and title (see [`fit_to_one_sentence`]).
+/// one-sentence reference (a headline-like abstract) paraphrases. It is the
+/// fade at its end (no position prior, centrality in full, the widened
+/// plateau) with three changes: TextRank's random jumps lean towards the
+/// sentences that share the title's terms ([`TITLE_JUMP_SHARE`]; plain
+/// TextRank without a title); the TF-IDF centroid similarity is faded out
+/// too (it measures what centrality does while favouring long sentences);
+/// and centrality counts [`ONE_SENTENCE_CENTRALITY`] times its weight, the
+/// length prior [`ONE_SENTENCE_LENGTH`] of its weight (the components stay
+/// in [0, 1]). Measured on the one-sentence dev sets
+/// (docs/ACCURACY-summarization.md), against the lead-prior scores: XSum
+/// 16.95 -> 20.82 R1 (TextRank 18.69), LCSTS 26.88 -> 27.02, VietNews 28.31
+/// -> 31.06, and at one sentence of CNN/DM and BBC too; IndoSum, whose
+/// references are lead sentences, loses at one sentence (40.42 -> 33.37 R1).
 ///
 /// The returned components are these faded values; scores are recomputed.
 pub fn fit_to_budget(features: &mut [SentenceFeatures], budget: Budget, weights: &Weights) {
@@ -306,12 +317,12 @@ pub fn fit_to_budget(features: &mut [SentenceFeatures], budget: Budget, weights:
         .filter(|f| f.components.boilerplate > 0.0)
         .count();
     let long = long_document_weight(eligible);
-    if budget.max_sentences(eligible) == 1 {
-        fit_to_one_sentence(features, weights, long);
-        return;
-    }
-    let share = budget_share(features, budget);
-    let lead = lead_weight(share, long);
+    let one_sentence = budget.max_sentences(eligible) == 1;
+    let lead = if one_sentence {
+        0.0
+    } else {
+        lead_weight(budget_share(features, budget), long)
+    };
     if lead >= 1.0 {
         return;
     }
@@ -319,59 +330,35 @@ pub fn fit_to_budget(features: &mut [SentenceFeatures], budget: Budget, weights:
         .iter()
         .map(|f| (f.components.boilerplate > 0.0).then_some(&f.vector))
         .collect();
-    let centrality = centrality::textrank(&graph);
+    let centrality = if one_sentence {
+        let title: Vec<f64> = features.iter().map(|f| f.components.title).collect();
+        centrality::biased_textrank(&graph, &title, TITLE_JUMP_SHARE)
+    } else {
+        centrality::textrank(&graph)
+    };
     let plateau_end = LENGTH_PLATEAU_END * (1.0 + (1.0 - lead) * long);
     for (feature, centrality) in features.iter_mut().zip(centrality) {
         feature.components.position *= lead;
         feature.components.centrality = centrality * (1.0 - lead);
         feature.components.length = length_prior(feature.length_units, plateau_end);
+        if one_sentence {
+            feature.components.tfidf = 0.0;
+        }
     }
-    rescore(features, weights);
-}
-
-/// Scores for a one-sentence summary: TextRank centrality whose random
-/// jumps lean towards the sentences that share the title's terms
-/// ([`TITLE_JUMP_SHARE`]; plain TextRank without a title), at
-/// [`ONE_SENTENCE_CENTRALITY`] times its weight, with title overlap, and the
-/// length prior at [`ONE_SENTENCE_LENGTH`] of its weight, its plateau widened
-/// in a long document as where the lead prior has faded (`long` from
-/// [`long_document_weight`]). The position prior and the TF-IDF centroid
-/// similarity are faded out (components 0): the lead is the opening of a
-/// story, not necessarily its point, and the centroid cosine measures what
-/// centrality does while favouring long sentences. The components stay in
-/// [0, 1]; the score is their mean under these weights.
-///
-/// Measured on the one-sentence dev sets (docs/ACCURACY-summarization.md),
-/// against the lead-prior scores: XSum 16.95 -> 20.82 R1 (TextRank 18.69),
-/// LCSTS 26.88 -> 27.02, VietNews 28.31 -> 31.06, and at one sentence of
-/// CNN/DM and BBC too; IndoSum, whose references are lead sentences, loses
-/// at one sentence (40.42 -> 33.37 R1).
-fn fit_to_one_sentence(features: &mut [SentenceFeatures], weights: &Weights, long: f64) {
-    let graph: Vec<Option<&TermVector>> = features
-        .iter()
-        .map(|f| (f.components.boilerplate > 0.0).then_some(&f.vector))
-        .collect();
-    let title: Vec<f64> = features.iter().map(|f| f.components.title).collect();
-    let centrality = centrality::biased_textrank(&graph, &title, TITLE_JUMP_SHARE);
-    let plateau_end = LENGTH_PLATEAU_END * (1.0 + long);
-    for (feature, centrality) in features.iter_mut().zip(centrality) {
-        let components = &mut feature.components;
-        components.position = 0.0;
-        components.tfidf = 0.0;
-        components.centrality = centrality;
-        components.length = length_prior(feature.length_units, plateau_end);
+    if one_sentence {
+        let weights = Weights {
+            centrality: weights.centrality * ONE_SENTENCE_CENTRALITY,
+            length: weights.length * ONE_SENTENCE_LENGTH,
+            ..*weights
+        };
+        rescore(features, &weights);
+    } else {
+        rescore(features, weights);
     }
-    // The components stay in [0, 1]; the weights say how much each counts.
-    let one_sentence = Weights {
-        centrality: weights.centrality * ONE_SENTENCE_CENTRALITY,
-        length: weights.length * ONE_SENTENCE_LENGTH,
-        ..*weights
-    };
-    rescore(features, &one_sentence);
 }
 
 /// How a one-sentence summary weighs its components, relative to the
-/// request's weights (see [`fit_to_one_sentence`]), and the share of
+/// request's weights (see [`fit_to_budget`]), and the share of
 /// TextRank's random jumps that follow title overlap. Chosen on the dev sets:
 /// 15 of 16 points of a grid (centrality 1.5-4 times its weight, the length
 /// prior at a sixth to two thirds of its weight) meet the XSum, LCSTS and
