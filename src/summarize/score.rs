@@ -245,7 +245,12 @@ pub fn score(
                 SentenceKind::Heading => 0.3,
                 SentenceKind::Headline | SentenceKind::Metadata => 0.0,
             };
-            let boilerplate = kind_factor * boilerplate::factor(slice);
+            // Headlines and metadata are out of the summary whatever they say.
+            let boilerplate = if kind_factor > 0.0 {
+                kind_factor * boilerplate::factor(slice)
+            } else {
+                0.0
+            };
             let position = if sentence.kind == SentenceKind::Body {
                 let rank = body_rank;
                 body_rank += 1;
