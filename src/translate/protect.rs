@@ -390,8 +390,8 @@ impl Protector {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
         }
-        // Every date has a digit, a separator and a digit in a row.
-        let date_shape = has_digit && digit_separator_digit(text);
+        // Most sentences with a digit have no date's shape.
+        let date_shape = has_digit && date_shape(text);
         for m in matches_in(date_shape.then(|| patterns.date.for_haystack(text)), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Date);
         }
@@ -555,14 +555,23 @@ fn digits_end(text: &str, start: usize) -> usize {
         .map_or(text.len(), |(i, _)| start + i)
 }
 
-/// Whether `text` has a digit, then `-`, `/`, `.` or `:`, then a digit
-/// (any numeric character counts as a digit here).
-fn digit_separator_digit(text: &str) -> bool {
+/// Whether `text` has the shape every date pattern needs: a digit, `-` or
+/// `:`, a digit; or a digit, `/` or `.`, digits, `/` or `.`, a digit (any
+/// numeric character counts as a digit here). "3.5%" and "2,000" do not.
+fn date_shape(text: &str) -> bool {
     let digit_like = |c: char| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric());
     text.bytes().enumerate().any(|(i, b)| {
-        matches!(b, b'-' | b'/' | b'.' | b':')
-            && text[..i].chars().next_back().is_some_and(digit_like)
-            && text[i + 1..].chars().next().is_some_and(digit_like)
+        if !matches!(b, b'-' | b':' | b'/' | b'.')
+            || !text[..i].chars().next_back().is_some_and(digit_like)
+        {
+            return false;
+        }
+        let mut after = text[i + 1..].chars().skip_while(|&c| digit_like(c));
+        let digits = text[i + 1..].chars().next().is_some_and(digit_like);
+        digits
+            && (matches!(b, b'-' | b':')
+                || (matches!(after.next(), Some('/' | '.'))
+                    && after.next().is_some_and(digit_like)))
     })
 }
 
@@ -926,10 +935,10 @@ mod tests {
             prop_assert_eq!(numbers(&text).collect::<Vec<_>>(), expected);
         }
 
-        /// Text without a digit, separator and digit in a row has no date.
+        /// Text without the date shape has no date.
         #[test]
         fn the_date_shape_is_needed_for_a_date(text in NUMBERISH) {
-            if !digit_separator_digit(&text) {
+            if !date_shape(&text) {
                 let date = &patterns().date;
                 prop_assert!(date.find_iter(&text).next().is_none(), "{:?}", text);
             }
@@ -957,9 +966,11 @@ mod tests {
             found,
             ["25.000", "₫30", "000", "๑๒๓", "２０２４", "3,5%", "7"]
         );
-        assert!(digit_separator_digit("on 12/03/2024"));
-        assert!(digit_separator_digit("at ๑๐:๓๐"));
-        assert!(!digit_separator_digit("2,000 people in 2015. 3 - 4"));
+        assert!(date_shape("on 12/03/2024"));
+        assert!(date_shape("on 12.3.24"));
+        assert!(date_shape("at ๑๐:๓๐"));
+        assert!(date_shape("2024-05"));
+        assert!(!date_shape("2,000 people in 2015. 3 - 4, 3.5% or 1.5 / 2"));
     }
 
     fn kinds(found: &[Placeholder]) -> Vec<(PlaceholderKind, &str)> {
