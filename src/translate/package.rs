@@ -505,10 +505,12 @@ pub fn build(
     };
     let mut ids = IdMaker {
         document_id,
-        occurrences: FxHashMap::default(),
+        occurrences: FxHashMap::with_capacity_and_hasher(sentences.len(), Default::default()),
         key: String::new(),
     };
-    let mut segments: Vec<TranslationSegment> = Vec::new();
+    // Segments are large: growing the vector by doubling copied them all
+    // five times for a 5 KB article.
+    let mut segments: Vec<TranslationSegment> = Vec::with_capacity(sentences.len());
     for (i, sentence) in sentences.iter().enumerate() {
         let score = summary.scores.get(i);
         let in_summary = score.is_some_and(|s| s.selected);
@@ -545,7 +547,7 @@ pub fn build(
             segments.push(segment);
         }
     }
-    let mut first_of: HashMap<String, String> = HashMap::new();
+    let mut first_of: HashMap<String, String> = HashMap::with_capacity(segments.len());
     for segment in &mut segments {
         match first_of.get(&segment.normalized_hash) {
             Some(first) => segment.repetition_of = first.clone(),
