@@ -66,12 +66,15 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 /// means exactly what the Unicode patterns mean: `\b`, `\w`, `\s`, `\d` and
 /// `.` agree there, and the only non-ASCII case folds of ASCII letters (K as
 /// the Kelvin sign, s as long s) cannot occur in it.
-static ASCII_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSetBuilder::new(PATTERNS.iter().map(|p| &p.source))
+static ASCII_SET: LazyLock<RegexSet> = LazyLock::new(|| ascii_set(PATTERNS.iter()));
+
+/// `patterns` as written (case-insensitive), in one set without Unicode.
+fn ascii_set<'a>(patterns: impl Iterator<Item = &'a Pattern>) -> RegexSet {
+    RegexSetBuilder::new(patterns.map(|p| &p.source))
         .unicode(false)
         .build()
         .expect("boilerplate.txt: regex")
-});
+}
 
 /// [`ASCII_SET`]'s "is there a match" on ASCII haystacks, answered faster.
 ///
@@ -101,10 +104,7 @@ static PREFILTER: LazyLock<Option<Prefilter>> = LazyLock::new(|| {
         .map(|p| format!("(?:{})", p.written()))
         .collect();
     Some(Prefilter {
-        anchored: RegexSetBuilder::new(anchored.iter().map(|p| &p.source))
-            .unicode(false)
-            .build()
-            .expect("boilerplate.txt: regex"),
+        anchored: ascii_set(anchored.into_iter()),
         unanchored: regex::bytes::RegexBuilder::new(&alternation.join("|"))
             .unicode(false)
             .build()

@@ -566,12 +566,14 @@ fn date_shape(text: &str) -> bool {
         {
             return false;
         }
-        let mut after = text[i + 1..].chars().skip_while(|&c| digit_like(c));
-        let digits = text[i + 1..].chars().next().is_some_and(digit_like);
-        digits
-            && (matches!(b, b'-' | b':')
-                || (matches!(after.next(), Some('/' | '.'))
-                    && after.next().is_some_and(digit_like)))
+        let after = &text[i + 1..];
+        if !after.chars().next().is_some_and(digit_like) {
+            return false;
+        }
+        // `/` and `.` need a second separator after the digits.
+        let mut rest = after.chars().skip_while(|&c| digit_like(c));
+        matches!(b, b'-' | b':')
+            || (matches!(rest.next(), Some('/' | '.')) && rest.next().is_some_and(digit_like))
     })
 }
 
