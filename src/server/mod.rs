@@ -3,6 +3,7 @@
 //! concurrency limit (small jobs inline, large ones off the async reactor),
 //! and maps results back.
 
+pub mod coalesce;
 pub mod metrics;
 pub mod observe;
 pub mod service;
@@ -12,6 +13,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use tokio::net::TcpListener;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::server::TcpIncoming;
@@ -19,6 +21,7 @@ use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
 use crate::api::pb;
 use crate::engine::Limits;
+use coalesce::Coalesced;
 
 pub use service::PrecisService;
 
@@ -240,7 +243,8 @@ pub async fn run(
                         // to small responses.
                         TcpIncoming::from(listener)
                             .with_nodelay(Some(true))
-                            .with_keepalive(config.tcp_keepalive),
+                            .with_keepalive(config.tcp_keepalive)
+                            .map(|accepted| accepted.map(Coalesced::new)),
                         drain,
                     ),
                 )
@@ -249,10 +253,13 @@ pub async fn run(
             Listener::Unix(listener) => {
                 let address = listener.local_addr()?;
                 tracing::info!(address = ?address.as_pathname(), tls = config.tls.is_some(), "precis listening");
-                Box::pin(router.serve_with_incoming_shutdown(
-                    tokio_stream::wrappers::UnixListenerStream::new(listener),
-                    drain,
-                ))
+                Box::pin(
+                    router.serve_with_incoming_shutdown(
+                        tokio_stream::wrappers::UnixListenerStream::new(listener)
+                            .map(|accepted| accepted.map(Coalesced::new)),
+                        drain,
+                    ),
+                )
             }
         };
     let drain_timeout = config.drain_timeout;
