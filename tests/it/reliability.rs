@@ -491,12 +491,70 @@ async fn every_invalid_option_names_its_field() {
     server.stop().await;
 }
 
-/// `copies` of the seed article: 40 copies (94 KB) take about 0.4 s of
-/// engine work in a debug build, 400 copies (940 KB, under the 1 MiB text
-/// limit) about 4.5 s, of which segmentation is 0.6 s.
-/// Copies of the seed article (~3.8 MB) that make a job of about a second.
-const LONG_JOB_COPIES: usize = 1600;
+/// A job for the deadline and cancellation tests, sized to this build: a
+/// release build does the engine's work ~10x faster than a debug one, so
+/// fixed sizes made either slow debug tests or release jobs that finished
+/// inside their deadline.
+struct LongJob {
+    /// Copies of the seed article that take about a second of engine work
+    /// here, at most 3,400 (8 MB, within [`long_job_server`]'s limits).
+    copies: usize,
+    /// A deadline well inside that work: a quarter of it, between 150 ms
+    /// and the `cap` the test asks for. (The server answers a tenth of the
+    /// deadline early; a client-side timer starts before the client has
+    /// encoded and sent megabytes, and that margin has to cover it.) In a
+    /// release build on the development machine: 3,400 copies, ~0.37 s of
+    /// work, 150 ms.
+    deadline: Duration,
+}
 
+impl LongJob {
+    fn new(cap: Duration) -> LongJob {
+        let engine = precis::engine::Engine::default();
+        let run = |text: String| {
+            let request = precis::engine::Request {
+                text,
+                ..precis::engine::Request::default()
+            };
+            let validated = engine.validate(&request).unwrap();
+            engine.process(&validated).unwrap();
+        };
+        run(SEED_ARTICLE.to_string()); // lazily built tables
+        let started = Instant::now();
+        run(large_article(40));
+        let per_copy = started.elapsed() / 40;
+        let copies = (Duration::from_secs(1).as_nanos() / per_copy.as_nanos().max(1)) as usize;
+        let copies = copies.clamp(40, 3_400);
+        let deadline = (per_copy * copies as u32 / 4).clamp(Duration::from_millis(150), cap);
+        LongJob { copies, deadline }
+    }
+
+    fn text(&self) -> String {
+        large_article(self.copies)
+    }
+}
+
+/// Server limits that take a [`LongJob`]'s text.
+fn long_job_limits() -> (Limits, usize) {
+    let limits = Limits {
+        max_text_bytes: 8 * 1024 * 1024,
+        max_sentences: 100_000,
+    };
+    (limits, 16 * 1024 * 1024)
+}
+
+/// [`long_job_limits`] as `precis serve` flags.
+const LONG_JOB_FLAGS: [&str; 6] = [
+    "--max-text-bytes",
+    "8388608",
+    "--max-message-bytes",
+    "16777216",
+    "--max-doc-sentences",
+    "100000",
+];
+
+/// `copies` of the seed article: 40 copies (94 KB) take about 0.4 s of
+/// engine work in a debug build.
 fn large_article(copies: usize) -> String {
     let mut text = String::new();
     for _ in 0..copies {
@@ -563,15 +621,19 @@ async fn overload_refuses_the_excess_at_once_and_completes_the_rest() {
 
 #[tokio::test]
 async fn server_request_timeout_answers_deadline_exceeded() {
+    let job = LongJob::new(Duration::from_millis(150));
+    let (limits, max_message_bytes) = long_job_limits();
     let server = TestServer::start_with(ServerConfig {
-        request_timeout: Some(Duration::from_millis(150)),
+        limits,
+        max_message_bytes,
+        request_timeout: Some(job.deadline),
         drain_grace: Duration::from_millis(10),
         ..ServerConfig::default()
     })
     .await;
     let mut client = server.client().await;
     let started = Instant::now();
-    let status = call_process(&mut client, process_request(large_article(400)))
+    let status = call_process(&mut client, process_request(job.text()))
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
@@ -585,17 +647,23 @@ async fn server_request_timeout_answers_deadline_exceeded() {
 
 #[tokio::test]
 async fn client_deadline_answers_deadline_exceeded_promptly() {
-    let server = TestServer::start().await;
+    let job = LongJob::new(Duration::from_millis(200));
+    let (limits, max_message_bytes) = long_job_limits();
+    let server = TestServer::start_with(ServerConfig {
+        limits,
+        max_message_bytes,
+        ..ServerConfig::default()
+    })
+    .await;
     let mut client = server.client().await;
-    // ~1 MB: a job of about a second in a debug build, five times the
-    // deadline (a 100-copy article now finished inside it).
-    let mut request = tonic::Request::new(process_request(large_article(400)));
+    let mut request = tonic::Request::new(process_request(job.text()));
     // The grpc-timeout header alone, as any client sends it: tonic's own
     // `set_timeout` also arms a client-side timer that races the server's
     // answer and reports CANCELLED, which is not what is under test here.
-    request
-        .metadata_mut()
-        .insert("grpc-timeout", "200m".parse().unwrap());
+    request.metadata_mut().insert(
+        "grpc-timeout",
+        format!("{}m", job.deadline.as_millis()).parse().unwrap(),
+    );
     let started = Instant::now();
     let status = tokio::time::timeout(BOUND, client.process(request))
         .await
@@ -762,19 +830,12 @@ fn wait_for_metrics(binary: &Binary, what: &str, done: impl Fn(&str) -> bool) ->
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
-    // Room for a ~4 MB article: long enough a job (~1 s in a debug build on
-    // the 2-core development machine) that a 250 ms deadline, and a
-    // cancellation, always land before its last stage boundary.
-    let binary = Binary::start(&[
-        "--metrics-listen",
-        "127.0.0.1:0",
-        "--max-text-bytes",
-        "8388608",
-        "--max-message-bytes",
-        "16777216",
-        "--max-doc-sentences",
-        "100000",
-    ]);
+    // A job of about a second, so that its deadline and a cancellation
+    // always land before its last stage boundary.
+    let job = LongJob::new(Duration::from_millis(250));
+    let mut flags = vec!["--metrics-listen", "127.0.0.1:0"];
+    flags.extend(LONG_JOB_FLAGS);
+    let binary = Binary::start(&flags);
     let mut client = binary.client().await;
 
     // A normal call feeds the request metrics.
@@ -819,8 +880,8 @@ async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
 
     // A short client deadline on a large document: DEADLINE_EXCEEDED
     // promptly, and the worker stops at its next stage boundary.
-    let mut request = tonic::Request::new(process_request(large_article(LONG_JOB_COPIES)));
-    request.set_timeout(Duration::from_millis(250));
+    let mut request = tonic::Request::new(process_request(job.text()));
+    request.set_timeout(job.deadline);
     let started = Instant::now();
     let status = client.process(request).await.unwrap_err();
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
@@ -860,7 +921,7 @@ async fn deadlines_and_cancellation_stop_the_worker_and_metrics_show_it() {
     // A cancelled call (the client drops it): the worker stops too.
     let call = {
         let mut client = client.clone();
-        let text = large_article(LONG_JOB_COPIES);
+        let text = job.text();
         tokio::spawn(async move { client.process(process_request(text)).await })
     };
     wait_for_metrics(&binary, "the cancelled job running", |text| {
