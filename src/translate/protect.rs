@@ -15,6 +15,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::text::char_class::CharClass;
 use crate::text::word_boundary::BoundaryRegex;
 use crate::text::{language, non_ascii_chars};
 
@@ -536,14 +537,13 @@ fn is_currency(c: char) -> bool {
 
 /// Unicode `\d` (general category Nd), as the regex crate means it.
 fn is_digit(c: char) -> bool {
-    static NON_ASCII: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\A\d\z").unwrap());
+    static NON_ASCII: LazyLock<CharClass> = LazyLock::new(|| CharClass::new(r"\d"));
     match c {
         '0'..='9' => true,
         // No Nd digit below U+0660 (Arabic-Indic) or among the General
         // Punctuation (dashes, quotes) that news text is full of.
         '\0'..'\u{660}' | '\u{2000}'..='\u{206F}' => false,
-        // Every Nd character is numeric; few numeric characters are met.
-        _ => c.is_numeric() && NON_ASCII.is_match(c.encode_utf8(&mut [0; 4])),
+        _ => NON_ASCII.contains(c),
     }
 }
 
