@@ -244,9 +244,12 @@ struct Writer<T> {
 }
 
 impl<T: AsyncWrite> Writer<T> {
-    fn fail(&mut self, error: io::Error) -> Poll<()> {
+    /// Ends the writer, after a shutdown (`Ok`) or on the socket's error.
+    fn finish(&mut self, result: io::Result<()>) -> Poll<()> {
         let mut state = self.shared.lock();
-        state.error = Some((error.kind(), error.to_string()));
+        if let Err(error) = result {
+            state.error = Some((error.kind(), error.to_string()));
+        }
         state.finished = true;
         state.wake_connection();
         Poll::Ready(())
@@ -261,9 +264,9 @@ impl<T: AsyncWrite> std::future::Future for Writer<T> {
         loop {
             while this.sent < this.sending.len() {
                 match Pin::new(&mut this.sink).poll_write(cx, &this.sending[this.sent..]) {
-                    Poll::Ready(Ok(0)) => return this.fail(io::ErrorKind::WriteZero.into()),
+                    Poll::Ready(Ok(0)) => return this.finish(Err(io::ErrorKind::WriteZero.into())),
                     Poll::Ready(Ok(n)) => this.sent += n,
-                    Poll::Ready(Err(error)) => return this.fail(error),
+                    Poll::Ready(Err(error)) => return this.finish(Err(error)),
                     Poll::Pending => return this.shared.lock().park_writer(cx),
                 }
             }
@@ -284,13 +287,7 @@ impl<T: AsyncWrite> std::future::Future for Writer<T> {
             }
             drop(state);
             return match Pin::new(&mut this.sink).poll_shutdown(cx) {
-                Poll::Ready(Ok(())) => {
-                    let mut state = this.shared.lock();
-                    state.finished = true;
-                    state.wake_connection();
-                    Poll::Ready(())
-                }
-                Poll::Ready(Err(error)) => this.fail(error),
+                Poll::Ready(result) => this.finish(result),
                 Poll::Pending => this.shared.lock().park_writer(cx),
             };
         }

@@ -40,17 +40,10 @@ impl CharClass {
 
 /// `ranges` sorted and disjoint, as regex-syntax gives them.
 fn contains_in(ranges: &[(char, char)], c: char) -> bool {
+    let first_not_below = ranges.partition_point(|&(_, end)| end < c);
     ranges
-        .binary_search_by(|&(start, end)| {
-            if end < c {
-                std::cmp::Ordering::Less
-            } else if start > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
+        .get(first_not_below)
+        .is_some_and(|&(start, _)| start <= c)
 }
 
 #[cfg(test)]

@@ -150,9 +150,9 @@ fn is_bare_domain(text: &str) -> bool {
         .or_else(|| text.strip_prefix("http://"))
         .unwrap_or(text);
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut labels = host.split('.');
-    let well_formed =
-        labels.all(|label| !label.is_empty() && label.chars().all(|c| LABEL.contains(c)));
+    let well_formed = host
+        .split('.')
+        .all(|label| !label.is_empty() && label.chars().all(|c| LABEL.contains(c)));
     well_formed && host.contains('.') && !path.contains(char::is_whitespace)
 }
 

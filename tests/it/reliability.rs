@@ -497,7 +497,7 @@ async fn every_invalid_option_names_its_field() {
 /// inside their deadline.
 struct LongJob {
     /// Copies of the seed article that take about a second of engine work
-    /// here, at most 3,400 (8 MB, within [`long_job_server`]'s limits).
+    /// here, at most 3,400 (8 MB, within [`long_job_limits`]).
     copies: usize,
     /// A deadline well inside that work: a quarter of it, between 150 ms
     /// and the `cap` the test asks for. (The server answers a tenth of the
@@ -553,8 +553,7 @@ const LONG_JOB_FLAGS: [&str; 6] = [
     "100000",
 ];
 
-/// `copies` of the seed article: 40 copies (94 KB) take about 0.4 s of
-/// engine work in a debug build.
+/// `copies` of the seed article (2.35 KB each), separated by blank lines.
 fn large_article(copies: usize) -> String {
     let mut text = String::new();
     for _ in 0..copies {
