@@ -235,6 +235,34 @@ pub struct Processed {
     pub package: Package,
 }
 
+/// What [`Engine::warm_up`] did.
+#[derive(Debug, Clone, Copy)]
+pub struct WarmUp {
+    /// Texts processed.
+    pub processed: usize,
+    /// Texts that the engine's limits refused.
+    pub refused: usize,
+    pub elapsed: std::time::Duration,
+}
+
+/// The English warm-up text: the seed article.
+const WARM_UP_ARTICLE: &str = include_str!("../examples/seed_article.txt");
+const WARM_UP_HTML: &str = "<h1>Rice exports rise</h1>\n<p>Exports rose <b>12%</b> in October, \
+    the ministry said (<a href=\"https://example.org/rice\">report</a>).</p>";
+const WARM_UP_MARKDOWN: &str = "# Rice exports rise\n\nExports rose **12%** in October, \
+    the ministry said ([report](https://example.org/rice)).";
+
+/// (language, text) of `data/warm_up.txt`.
+fn warm_up_texts() -> impl Iterator<Item = (&'static str, &'static str)> {
+    include_str!("../data/warm_up.txt")
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            line.split_once('\t')
+                .expect("data/warm_up.txt: <language> TAB <text>")
+        })
+}
+
 /// The engine. Cheap to clone; holds only configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
@@ -374,6 +402,55 @@ impl Engine {
         self.process_until(request, &Interrupt::none())
     }
 
+    /// Processes built-in texts: the seed article without a language hint
+    /// and with both package renditions, the same as HTML and as Markdown,
+    /// and a short text in each other language of the product with its hint
+    /// (`data/warm_up.txt`). The regexes, word lists, stemmers and dictionary
+    /// segmenters that the engine builds on first use are then built, so
+    /// that a server's first requests do not wait for them
+    /// (docs/PERFORMANCE.md, "Tenth session: warm-up, and what did not
+    /// pay"). The results are discarded: nothing built on first use changes
+    /// a later result. A text that this engine's limits refuse is skipped.
+    pub fn warm_up(&self) -> WarmUp {
+        let started = std::time::Instant::now();
+        let mut requests = vec![
+            Request {
+                text: WARM_UP_ARTICLE.to_string(),
+                target_langs: vec!["vi".into(), "th".into()],
+                formats: vec!["xliff-2.1".into(), "jsonl".into()],
+                ..Request::default()
+            },
+            Request {
+                text: WARM_UP_HTML.to_string(),
+                content_type: Some("text/html".into()),
+                ..Request::default()
+            },
+            Request {
+                text: WARM_UP_MARKDOWN.to_string(),
+                content_type: Some("text/markdown".into()),
+                ..Request::default()
+            },
+        ];
+        requests.extend(warm_up_texts().map(|(language, text)| Request {
+            text: text.to_string(),
+            language: Some(language.to_string()),
+            ..Request::default()
+        }));
+        let processed = requests
+            .iter()
+            .filter(|request| {
+                self.validate(request)
+                    .and_then(|validated| self.process(&validated))
+                    .is_ok()
+            })
+            .count();
+        WarmUp {
+            processed,
+            refused: requests.len() - processed,
+            elapsed: started.elapsed(),
+        }
+    }
+
     /// [`Engine::segment`] that first checks `interrupt`.
     pub fn segment_until(
         &self,
@@ -470,5 +547,55 @@ mod interrupt_tests {
         let error = engine.process_until(&validated, &cancelled).unwrap_err();
         assert_eq!(error.code_name(), "CANCELLED");
         assert!(error.to_string().contains("segment"), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each language of the product has a warm-up text that is what it
+    /// says (detection agrees) and that splits into its sentences, and the
+    /// warm-up processes them all.
+    #[test]
+    fn warm_up_covers_every_language_of_the_product() {
+        let engine = Engine::default();
+        let mut languages = Vec::new();
+        for (language, text) in warm_up_texts() {
+            let request = Request {
+                text: text.to_string(),
+                ..Request::default()
+            };
+            let processed = engine.process(&engine.validate(&request).unwrap()).unwrap();
+            let segmentation = &processed.segmentation;
+            // The detector has no Malay: Malay text without a hint is taken
+            // for Indonesian (the warm-up gives the hint).
+            let detected = if language == "ms" { "id" } else { language };
+            assert_eq!(segmentation.language, detected, "{text}");
+            assert!(
+                segmentation.sentences.len() >= 2,
+                "{language}: {segmentation:?}"
+            );
+            languages.push(language);
+        }
+        assert_eq!(
+            languages,
+            ["zh", "vi", "th", "id", "ms", "fil", "km", "lo", "my"]
+        );
+        let warm_up = engine.warm_up();
+        assert_eq!(
+            (warm_up.processed, warm_up.refused),
+            (3 + languages.len(), 0)
+        );
+        // Limits that refuse the article skip it, and only it.
+        let small = Engine::new(Limits {
+            max_text_bytes: 1_000,
+            ..Limits::default()
+        });
+        let warm_up = small.warm_up();
+        assert_eq!(
+            (warm_up.processed, warm_up.refused),
+            (2 + languages.len(), 1)
+        );
     }
 }

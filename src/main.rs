@@ -200,6 +200,11 @@ struct ServeArgs {
     /// Background IDF model for summaries (from `precis idf build`).
     #[arg(long, env = "PRECIS_IDF")]
     idf: Option<PathBuf>,
+    /// Listen at once, without first processing the built-in warm-up texts
+    /// (tens of milliseconds); the first requests then wait while the
+    /// engine builds its regexes and tables on first use.
+    #[arg(long, env = "PRECIS_NO_WARM_UP")]
+    no_warm_up: bool,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -353,6 +358,22 @@ fn init_tracing(json: bool) {
     }
 }
 
+/// Builds what the engine builds on first use (regexes, word lists,
+/// segmenters; [`Engine::warm_up`]) before the server listens, so that no
+/// request waits for it.
+fn warm_up(config: &ServerConfig) {
+    let engine = Engine::new(config.limits)
+        .with_srx(config.srx.clone())
+        .with_idf(config.idf.clone());
+    let done = engine.warm_up();
+    tracing::info!(
+        texts = done.processed,
+        refused_by_limits = done.refused,
+        ms = done.elapsed.as_secs_f64() * 1e3,
+        "warmed up"
+    );
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
     init_tracing(args.log_json);
     let ops = &args.ops;
@@ -403,6 +424,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         srx,
         idf,
     };
+    if !args.no_warm_up {
+        warm_up(&config);
+    }
     // Engine jobs run on tokio's blocking threads, at most `workers` at a
     // time. A fixed set of threads that stay alive keeps their term caches
     // and allocator heaps warm: with tokio's defaults (512 threads, 10 s

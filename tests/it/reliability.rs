@@ -977,6 +977,49 @@ fn refused_before_processing(status: &tonic::Status) -> bool {
     status.code() == Code::Unavailable || client_side_close || after_goaway
 }
 
+/// The message of a JSON log line.
+fn log_message(line: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(line).ok()?;
+    json["fields"]["message"].as_str().map(str::to_string)
+}
+
+/// `precis serve` processes every built-in warm-up text before it listens
+/// (lines are kept in order, and `start` returns at the listening line),
+/// and `--no-warm-up` skips it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_warms_up_before_it_listens() {
+    let binary = Binary::start(&[]);
+    let warmed_up = binary
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|line| log_message(line).as_deref() == Some("warmed up"))
+        .cloned()
+        .expect("a warm-up line before the listening line");
+    let fields = &serde_json::from_str::<serde_json::Value>(&warmed_up).unwrap()["fields"];
+    let expected = precis::engine::Engine::default().warm_up();
+    assert_eq!(fields["texts"], expected.processed, "{warmed_up}");
+    assert_eq!(fields["refused_by_limits"], 0, "{warmed_up}");
+    let mut client = binary.client().await;
+    call_process(&mut client, process_request(SEED_ARTICLE))
+        .await
+        .unwrap();
+
+    let cold = Binary::start(&["--no-warm-up"]);
+    let mut client = cold.client().await;
+    call_process(&mut client, process_request(SEED_ARTICLE))
+        .await
+        .unwrap();
+    let logs = cold.logs.lock().unwrap();
+    assert!(
+        !logs
+            .iter()
+            .any(|line| log_message(line).as_deref() == Some("warmed up")),
+        "{logs:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_load_drains_and_exits_zero() {
     let mut binary = Binary::start(&["--drain-grace-ms", "300", "--drain-timeout-ms", "3000"]);
