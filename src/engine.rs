@@ -263,6 +263,37 @@ fn warm_up_texts() -> impl Iterator<Item = (&'static str, &'static str)> {
         })
 }
 
+/// What [`Engine::warm_up`] processes: the seed article without a language
+/// hint and with both package renditions, the same as HTML and as Markdown,
+/// and a short text in each other language of the product with its hint
+/// (`data/warm_up.txt`).
+pub fn warm_up_requests() -> Vec<Request> {
+    let mut requests = vec![
+        Request {
+            text: WARM_UP_ARTICLE.to_string(),
+            target_langs: vec!["vi".into(), "th".into()],
+            formats: vec!["xliff-2.1".into(), "jsonl".into()],
+            ..Request::default()
+        },
+        Request {
+            text: WARM_UP_HTML.to_string(),
+            content_type: Some("text/html".into()),
+            ..Request::default()
+        },
+        Request {
+            text: WARM_UP_MARKDOWN.to_string(),
+            content_type: Some("text/markdown".into()),
+            ..Request::default()
+        },
+    ];
+    requests.extend(warm_up_texts().map(|(language, text)| Request {
+        text: text.to_string(),
+        language: Some(language.to_string()),
+        ..Request::default()
+    }));
+    requests
+}
+
 /// The engine. Cheap to clone; holds only configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
@@ -402,40 +433,15 @@ impl Engine {
         self.process_until(request, &Interrupt::none())
     }
 
-    /// Processes built-in texts: the seed article without a language hint
-    /// and with both package renditions, the same as HTML and as Markdown,
-    /// and a short text in each other language of the product with its hint
-    /// (`data/warm_up.txt`). The regexes, word lists, stemmers and dictionary
-    /// segmenters that the engine builds on first use are then built, so
-    /// that a server's first requests do not wait for them
+    /// Processes [`warm_up_requests`], so that the regexes, word lists,
+    /// stemmers and dictionary segmenters that the engine builds on first
+    /// use are built, and a server's first requests do not wait for them
     /// (docs/PERFORMANCE.md, "Tenth session: warm-up, and what did not
     /// pay"). The results are discarded: nothing built on first use changes
     /// a later result. A text that this engine's limits refuse is skipped.
     pub fn warm_up(&self) -> WarmUp {
         let started = std::time::Instant::now();
-        let mut requests = vec![
-            Request {
-                text: WARM_UP_ARTICLE.to_string(),
-                target_langs: vec!["vi".into(), "th".into()],
-                formats: vec!["xliff-2.1".into(), "jsonl".into()],
-                ..Request::default()
-            },
-            Request {
-                text: WARM_UP_HTML.to_string(),
-                content_type: Some("text/html".into()),
-                ..Request::default()
-            },
-            Request {
-                text: WARM_UP_MARKDOWN.to_string(),
-                content_type: Some("text/markdown".into()),
-                ..Request::default()
-            },
-        ];
-        requests.extend(warm_up_texts().map(|(language, text)| Request {
-            text: text.to_string(),
-            language: Some(language.to_string()),
-            ..Request::default()
-        }));
+        let requests = warm_up_requests();
         let processed = requests
             .iter()
             .filter(|request| {
