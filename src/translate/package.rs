@@ -647,7 +647,8 @@ fn jsonl(segments: &[TranslationSegment]) -> String {
 
 struct IdMaker<'a> {
     document_id: &'a str,
-    occurrences: FxHashMap<(usize, String), usize>,
+    /// Occurrences so far of each (paragraph, xxh3 of the normalized text).
+    occurrences: FxHashMap<(usize, u64), usize>,
     /// The hashed key, rebuilt in place for each id.
     key: String,
 }
@@ -658,7 +659,7 @@ impl IdMaker<'_> {
     fn next(&mut self, paragraph: usize, normalized: &str) -> String {
         let occurrence = self
             .occurrences
-            .entry((paragraph, normalized.to_string()))
+            .entry((paragraph, xxhash_rust::xxh3::xxh3_64(normalized.as_bytes())))
             .or_insert(0);
         self.key.clear();
         push!(
