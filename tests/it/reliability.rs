@@ -1020,6 +1020,38 @@ async fn the_binary_warms_up_before_it_listens() {
     );
 }
 
+/// Text logs to a pipe (a sidecar's stderr, read by a log collector) are
+/// plain text: colours are for a terminal.
+#[test]
+fn text_logs_to_a_pipe_have_no_escape_codes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn precis serve");
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let listening = line.contains("precis listening");
+        lines.push(line);
+        if listening {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        lines.iter().any(|line| line.contains("warmed up")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|line| !line.contains('\u{1b}')),
+        "{lines:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_load_drains_and_exits_zero() {
     let mut binary = Binary::start(&["--drain-grace-ms", "300", "--drain-timeout-ms", "3000"]);
