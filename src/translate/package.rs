@@ -195,6 +195,17 @@ static ASCII_CLASSES: [u8; 128] = {
     table
 };
 
+/// [`ASCII_CLASSES`] of an ASCII byte, computed: a loop over bytes that
+/// calls it vectorizes, where table lookups do not.
+fn ascii_class(b: u8) -> u8 {
+    let whitespace = (b == b' ') | (b.wrapping_sub(b'\t') < 5);
+    let alphanumeric = (b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 26);
+    let graphic = b.wrapping_sub(b'!') < 94;
+    (u8::from(whitespace) * WHITESPACE)
+        | (u8::from(alphanumeric) * ALPHANUMERIC)
+        | (u8::from(graphic & !alphanumeric) * ASCII_PUNCTUATION)
+}
+
 /// Calls `each` with every character of `text` and its class. ASCII
 /// characters (most of a Latin-script text that is not all ASCII) are read
 /// as bytes, without decoding.
@@ -233,6 +244,57 @@ impl WordTally {
             self.in_word = true;
             self.word_has_alphanumeric |= class & ALPHANUMERIC != 0;
             self.characters += usize::from(class & ASCII_PUNCTUATION == 0);
+        }
+    }
+
+    /// The tally of ASCII text, finished, in loops that vectorize (`add`
+    /// takes a branch per byte, and its state chains one byte to the next).
+    ///
+    /// Characters are counted byte by byte. A word is counted at its first
+    /// letter or digit: one whose previous byte is whitespace (or the start),
+    /// or that follows at most two other bytes (neither whitespace nor a
+    /// letter or digit) that follow whitespace, as in `"Hello` or `("A`. Any
+    /// word that starts with three or more such bytes (`"...and`) is counted
+    /// with `split` instead, for the whole text.
+    fn of_ascii(bytes: &[u8]) -> WordTally {
+        const BLOCK: usize = 64;
+        let whitespace = |f: u8| f & WHITESPACE != 0;
+        let other = |f: u8| f & (WHITESPACE | ALPHANUMERIC) == 0;
+        // The classes of the three bytes before a block (whitespace before
+        // the text), then of the block's bytes.
+        let mut classes = [WHITESPACE; BLOCK + 3];
+        let (mut words, mut characters, mut long_prefix) = (0, 0, false);
+        for block in bytes.chunks(BLOCK) {
+            let n = block.len();
+            for (class, &byte) in classes[3..3 + n].iter_mut().zip(block) {
+                *class = ascii_class(byte);
+            }
+            // Counts of at most 64 fit in u8 lanes.
+            let (mut block_words, mut block_characters, mut block_long) = (0u8, 0u8, false);
+            for i in 0..n {
+                let [a, b, c, d] = [classes[i], classes[i + 1], classes[i + 2], classes[i + 3]];
+                let first_alphanumeric = (d & ALPHANUMERIC != 0)
+                    & (whitespace(c) | (other(c) & (whitespace(b) | (other(b) & whitespace(a)))));
+                block_words += u8::from(first_alphanumeric);
+                block_characters += u8::from(d & (WHITESPACE | ASCII_PUNCTUATION) == 0);
+                block_long |= whitespace(a) & other(b) & other(c) & other(d);
+            }
+            words += usize::from(block_words);
+            characters += usize::from(block_characters);
+            long_prefix |= block_long;
+            classes.copy_within(n..n + 3, 0);
+        }
+        if long_prefix {
+            words = bytes
+                .split(|&b| ascii_class(b) & WHITESPACE != 0)
+                .filter(|word| word.iter().any(u8::is_ascii_alphanumeric))
+                .count();
+        }
+        WordTally {
+            words,
+            characters,
+            in_word: false,
+            word_has_alphanumeric: false,
         }
     }
 
@@ -282,9 +344,7 @@ impl Counts {
         let mut tally = WordTally::default();
         let mut units = None;
         if prose.is_ascii() {
-            prose
-                .bytes()
-                .for_each(|b| tally.add(ASCII_CLASSES[b as usize]));
+            tally = WordTally::of_ascii(prose.as_bytes());
         } else if !has_markup {
             let mut text_units = Units::default();
             for_each_char_class(&prose, |c, class| {
@@ -1032,6 +1092,20 @@ mod tests {
 
         use super::super::{char_class_computed, for_each_char_class, json_string_len};
 
+        /// Whitespace-delimited words with a letter or digit, and characters
+        /// other than whitespace and ASCII punctuation, as defined.
+        fn definitions(text: &str) -> (usize, usize) {
+            let words = text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            let characters = text
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+                .count();
+            (words, characters)
+        }
+
         proptest! {
             #[test]
             fn graphemes_of_latin_text_without_segmentation(
@@ -1055,18 +1129,23 @@ mod tests {
                 text in "([a-z0-9 \t\n.,\"()$%-]|[\u{A0}\u{3000}é’“”–€])*",
             ) {
                 let counts = super::super::Counts::of(&text, "en", &[]);
-                let words = text
-                    .split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count();
-                let characters = text
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
-                    .count();
+                let (words, characters) = definitions(&text);
                 prop_assert_eq!(counts.words, words);
                 prop_assert_eq!(counts.gmx_words, Some(words as f64));
                 prop_assert_eq!(super::super::Counts::of(&text, "zh", &[]).gmx_words,
                     Some((characters as f64 / 2.8 * 100.0).round() / 100.0));
+            }
+
+            /// The vectorized ASCII tally against the definitions, on text
+            /// of every ASCII byte, with words behind up to four bytes of
+            /// punctuation and blocks of several chunks.
+            #[test]
+            fn ascii_word_tally_is_the_definitions(
+                text in "([\x00-\x7F]|[a-z]{1,6}|[ \t\n]{1,3}|[\"(.-]{1,4}[a-z0-9]){0,80}",
+            ) {
+                let (words, characters) = definitions(&text);
+                let tally = super::super::WordTally::of_ascii(text.as_bytes());
+                prop_assert_eq!(tally.finish(), (words, characters));
             }
 
             #[test]
@@ -1116,6 +1195,13 @@ mod tests {
             let mut vertical_tab = 0;
             for_each_char_class("\x0B", |_, class| vertical_tab = class);
             assert_ne!(vertical_tab & super::super::WHITESPACE, 0);
+            for byte in 0..128u8 {
+                assert_eq!(
+                    super::super::ascii_class(byte),
+                    super::super::ASCII_CLASSES[usize::from(byte)],
+                    "{byte:#04x}"
+                );
+            }
         }
     }
 }
