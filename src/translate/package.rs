@@ -839,26 +839,16 @@ fn is_single_spaced(text: &str) -> bool {
         return false;
     }
     // One branch-free pass over byte pairs (it vectorizes): two spaces in a
-    // row (bit 0), or a suspect (bit 1): ASCII whitespace other than a space,
-    // or a lead byte of a non-ASCII whitespace character (U+0085, U+00A0,
-    // U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), which
-    // the character itself then settles.
-    let suspect = |b: u8| matches!(b, b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
-    let last = bytes.last().map_or(0, |&b| u8::from(suspect(b)) << 1);
-    let seen = bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .fold(last, |seen, (&a, &b)| {
-            seen | u8::from((a == b' ') & (b == b' ')) | (u8::from(suspect(a)) << 1)
-        });
-    match seen {
-        0 => true,
-        2 => !bytes
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| suspect(b) && text[i..].chars().next().is_some_and(char::is_whitespace)),
-        _ => false,
-    }
+    // row, or ASCII whitespace other than a space. Then the non-ASCII
+    // characters, if any: U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+    // U+2029, U+202F, U+205F and U+3000 are whitespace too.
+    let control = |b: u8| b.wrapping_sub(b'\t') < 5;
+    let last = bytes.last().is_some_and(|&b| control(b));
+    let next = bytes.get(1..).unwrap_or_default();
+    let spaced = !bytes.iter().zip(next).fold(last, |bad, (&a, &b)| {
+        bad | ((a == b' ') & (b == b' ')) | control(a)
+    });
+    spaced && (text.is_ascii() || !non_ascii_chars(text).any(char::is_whitespace))
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
