@@ -11,7 +11,7 @@
 //! target/release/examples/server_path /tmp/process.bin --sizes
 //! ```
 
-use precis::api::{convert, pb};
+use precis::api::{codec, convert, pb};
 use precis::engine::{Engine, Request};
 use prost::Message;
 
@@ -36,7 +36,14 @@ fn main() {
         Some("--sizes") => print_sizes(&call()),
         count => {
             let count: usize = count.map_or(1, |n| n.parse().expect("a number of calls"));
-            let bytes: usize = (0..count).map(|_| call().encode_to_vec().len()).sum();
+            let bytes: usize = (0..count)
+                .map(|_| {
+                    // As the server's codec writes it.
+                    let mut buf = Vec::new();
+                    codec::encode(call(), &mut buf);
+                    buf.len()
+                })
+                .sum();
             println!("{count} calls, {bytes} response bytes");
         }
     }

@@ -334,6 +334,15 @@ mod tests {
             same_words_as_unicode(&text)?;
         }
 
+        /// Text of several sentences' length, whose words the fast path
+        /// finds far from where it started.
+        #[test]
+        fn fast_path_matches_unicode_words_on_long_text(
+            text in "([a-bA0-1_:.',; \n-]|[éÿ×]|[’‘“–]|aa’|1’2){60,300}"
+        ) {
+            same_words_as_unicode(&text)?;
+        }
+
         /// Characters the fast path must leave to the tables: a combining
         /// accent, Greek, a soft hyphen, ZWJ, Hebrew, Katakana.
         #[test]
