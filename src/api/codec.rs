@@ -134,8 +134,7 @@ impl<M: Message> Repeated<M> {
     }
 
     fn encoded_len(&self) -> usize {
-        let framing = |&length: &usize| key_len(self.tag) + encoded_len_varint(length as u64);
-        self.lengths.iter().map(|l| framing(l) + l).sum()
+        self.lengths.iter().map(|&l| nested_len(self.tag, l)).sum()
     }
 
     fn write(&self, buf: &mut impl BufMut) {

@@ -823,7 +823,51 @@ fn normalize(text: &str) -> Cow<'_, str> {
     if spaced && matches!(nfc, Cow::Borrowed(_)) {
         return nfc;
     }
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ").into()
+    fold_whitespace(&nfc).into()
+}
+
+/// `text.split_whitespace()` joined with single spaces, in one pass that
+/// skips ASCII other than whitespace in a tight loop and copies the runs
+/// between whitespace whole (the iterator decoded every character through
+/// a predicate call, and the words went to a vector first).
+fn fold_whitespace(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut push_word = |word: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    };
+    // The start of the run of other characters being read, if any.
+    let mut word_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII other than whitespace (`char::is_whitespace` of ASCII is
+        // `\t`..=`\r` and space) is skipped in a tight loop.
+        let skip = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() | (b == b' ') | (b.wrapping_sub(b'\t') < 5))
+            .unwrap_or(bytes.len() - i);
+        if skip > 0 {
+            word_start.get_or_insert(i);
+            i += skip;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character at a boundary");
+        if c.is_whitespace() {
+            if let Some(start) = word_start.take() {
+                push_word(&text[start..i]);
+            }
+        } else {
+            word_start.get_or_insert(i);
+        }
+        i += c.len_utf8();
+    }
+    if let Some(start) = word_start {
+        push_word(&text[start..]);
+    }
+    out
 }
 
 /// Whether the only whitespace in `text` is single spaces between other
@@ -1146,6 +1190,14 @@ mod tests {
                 let nfc: String = text.nfc().collect();
                 let expected = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
                 prop_assert_eq!(super::super::normalize(&text), expected);
+            }
+
+            #[test]
+            fn fold_whitespace_is_split_whitespace_joined(
+                text in "([a-zé]{0,3}|[ \t\n\r\x0B\x0C]{1,3}|[\u{A0}\u{2009}\u{3000}\u{85}\u{1680}]|“)*",
+            ) {
+                let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                prop_assert_eq!(super::super::fold_whitespace(&text), expected);
             }
 
             #[test]
