@@ -207,6 +207,11 @@ pub fn recount_offsets(text: &str, sentences: &mut [Sentence]) {
 /// for checks that every ASCII character passes (or fails) alike, without
 /// decoding the ASCII majority of Latin-script text.
 pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    non_ascii_char_indices(text).map(|(_, c)| c)
+}
+
+/// [`non_ascii_chars`] with the byte offset of each.
+pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
@@ -224,7 +229,7 @@ pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
             .next()
             .expect("a character at a lead byte");
         pos = at + c.len_utf8();
-        Some(c)
+        Some((at, c))
     })
 }
 
