@@ -271,7 +271,8 @@ pub fn score(
                 vector,
                 words,
                 length_units: units,
-                code_points: slice.chars().count(),
+                // Counted with the offsets.
+                code_points: sentence.char_end - sentence.char_start,
                 components,
                 score: 0.0,
             }
