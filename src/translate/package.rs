@@ -680,11 +680,12 @@ struct IdMaker<'a> {
 
 impl IdMaker<'_> {
     /// A content-derived id: xxh3 of (document id, paragraph, normalized
-    /// text, occurrence), 16 hex digits.
-    fn next(&mut self, paragraph: usize, normalized: &str) -> String {
+    /// text, occurrence), 16 hex digits. `normalized_xxh3` is the xxh3 of
+    /// `normalized`.
+    fn next(&mut self, paragraph: usize, normalized: &str, normalized_xxh3: u64) -> String {
         let occurrence = self
             .occurrences
-            .entry((paragraph, xxhash_rust::xxh3::xxh3_64(normalized.as_bytes())))
+            .entry((paragraph, normalized_xxh3))
             .or_insert(0);
         self.key.clear();
         push!(
@@ -730,15 +731,16 @@ fn new_segment(
     let placeholders = protector.find(slice);
     let protected = protected_text(slice, &placeholders);
     let normalized = normalize(slice);
+    let normalized_xxh3 = xxhash_rust::xxh3::xxh3_64(normalized.as_bytes());
     // Glossary terms stay in the kind-reduced text: without other spans it
     // is the text itself.
     let normalized_hash = if placeholders.iter().all(|p| p.kind == PlaceholderKind::Term) {
-        hash(&normalized)
+        hex16(normalized_xxh3)
     } else {
         hash(&normalize(&kind_reduced(slice, &placeholders)))
     };
     TranslationSegment {
-        id: ids.next(paragraph, &normalized),
+        id: ids.next(paragraph, &normalized, normalized_xxh3),
         index: 0,
         text: slice.to_string(),
         start: 0,
