@@ -191,6 +191,7 @@ pub struct FastWords<'a> {
 
 impl FastWords<'_> {
     /// The class and byte length of the character at byte `pos`.
+    #[inline]
     fn class_at(&self, pos: usize) -> (Class, usize) {
         let byte = self.text.as_bytes()[pos];
         if byte.is_ascii() {
