@@ -4,7 +4,7 @@
 //! engine profile.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -572,14 +572,21 @@ pub fn build(
             segments.push(segment);
         }
     }
-    let mut first_of: HashMap<String, String> = HashMap::with_capacity(segments.len());
-    for segment in &mut segments {
-        match first_of.get(&segment.normalized_hash) {
-            Some(first) => segment.repetition_of = first.clone(),
-            None => {
-                first_of.insert(segment.normalized_hash.clone(), segment.id.clone());
-            }
-        }
+    // Each segment whose normalized text an earlier one has, with that one.
+    let repeats: Vec<(usize, usize)> = {
+        let mut first_of: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(segments.len(), Default::default());
+        segments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, segment)| {
+                let first = *first_of.entry(&segment.normalized_hash).or_insert(i);
+                (first != i).then_some((i, first))
+            })
+            .collect()
+    };
+    for (i, first) in repeats {
+        segments[i].repetition_of = segments[first].id.clone();
     }
     for i in 0..segments.len() {
         if i > 0 {
