@@ -35,13 +35,8 @@ git -C "$work/tree" apply "$root/scripts/answer_bound.patch"
   cargo build --release --quiet --bin precis)
 bin="$root/target/answer-bound/release/precis"
 
-# The load-test article (scripts/loadtest.sh).
-python3 - "$work/article.txt" <<'PY'
-import sys
-seed = open("examples/seed_article.txt", encoding="utf-8").read()
-text = seed + "\n\n" + seed[: 5120 - len(seed.encode()) - 2]
-open(sys.argv[1], "w", encoding="utf-8").write(text)
-PY
+# The ~5 KB load-test article: the seed article and its first paragraphs again.
+python3 scripts/load_article.py "$work/article.txt"
 python3 scripts/grpc_body.py process "$work/article.txt" "$work/process.bin"
 python3 scripts/grpc_body.py getinfo "$work/getinfo.bin"
 

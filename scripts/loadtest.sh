@@ -21,13 +21,8 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# A ~5 KB article: the seed article and the first paragraphs again.
-python3 - "$work/article.txt" <<'PY'
-import sys
-seed = open("examples/seed_article.txt", encoding="utf-8").read()
-text = seed + "\n\n" + seed[: 5120 - len(seed.encode()) - 2]
-open(sys.argv[1], "w", encoding="utf-8").write(text)
-PY
+# The ~5 KB load-test article: the seed article and its first paragraphs again.
+python3 scripts/load_article.py "$work/article.txt"
 python3 scripts/grpc_body.py process "$work/article.txt" "$work/process.bin"
 python3 scripts/grpc_body.py getinfo "$work/getinfo.bin"
 

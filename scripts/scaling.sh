@@ -10,11 +10,8 @@ cores=$(nproc)
 cargo build --release --quiet --bin precis --example loadgen
 work=$(mktemp -d)
 trap 'pkill -P $$ || true; rm -rf "$work"' EXIT
-python3 - "$work/article.txt" <<'PY'
-import sys
-seed = open("examples/seed_article.txt", encoding="utf-8").read()
-open(sys.argv[1], "w", encoding="utf-8").write(seed + "\n\n" + seed[: 5120 - len(seed.encode()) - 2])
-PY
+# The ~5 KB load-test article: the seed article and its first paragraphs again.
+python3 scripts/load_article.py "$work/article.txt"
 for n in 1 2 4 8 16; do
   if [ "$n" -ge "$cores" ]; then echo "{\"threads\": $n, \"skipped\": \"only $cores cores\"}"; continue; fi
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
