@@ -5,6 +5,7 @@
 
 pub mod codec;
 pub mod convert;
+mod wire;
 
 /// Generated protobuf types and the client/server stubs.
 pub mod pb {
