@@ -28,7 +28,7 @@ use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint, k
 use tonic::Status;
 
 use crate::api::pb;
-use crate::api::wire::WriteRaw;
+use crate::api::wire::{self, WriteRaw};
 use tonic::codec::{BufferSettings, Codec, EncodeBuf, Encoder};
 use tonic_prost::{ProstCodec, ProstDecoder};
 
@@ -142,9 +142,7 @@ impl<M: WriteRaw> Repeated<M> {
 
     fn write(&self, buf: &mut impl BufMut) {
         for (item, &length) in self.items.iter().zip(&self.lengths) {
-            encode_key(self.tag, WireType::LengthDelimited, buf);
-            encode_varint(length as u64, buf);
-            item.write_raw(buf);
+            wire::nested_of_length(self.tag, length, item, buf);
         }
     }
 }

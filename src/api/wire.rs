@@ -117,8 +117,14 @@ fn strings(tag: u32, values: &[String], buf: &mut impl BufMut) {
 /// A nested message, with its length.
 #[inline(always)]
 fn nested(tag: u32, value: &impl WriteRaw, buf: &mut impl BufMut) {
+    nested_of_length(tag, value.encoded_len(), value, buf);
+}
+
+/// A nested message whose encoded length the caller knows.
+#[inline(always)]
+pub fn nested_of_length(tag: u32, length: usize, value: &impl WriteRaw, buf: &mut impl BufMut) {
     key(tag, WireType::LengthDelimited, buf);
-    varint(value.encoded_len() as u64, buf);
+    varint(length as u64, buf);
     value.write_raw(buf);
 }
 
