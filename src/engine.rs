@@ -436,7 +436,7 @@ impl Engine {
     /// Processes [`warm_up_requests`], so that the regexes, word lists,
     /// stemmers and dictionary segmenters that the engine builds on first
     /// use are built, and a server's first requests do not wait for them
-    /// (docs/PERFORMANCE.md, "Tenth session: warm-up, and what did not
+    /// (docs/performance-history.md, "Tenth session: warm-up, and what did not
     /// pay"). The results are discarded: nothing built on first use changes
     /// a later result. A text that this engine's limits refuse is skipped.
     pub fn warm_up(&self) -> WarmUp {

@@ -18,7 +18,7 @@ use precis::text::srx::{SrxMode, SrxRules};
 /// short-lived allocations (per sentence and per request), and glibc malloc
 /// was ~10% of a CLI run. Built without transparent huge pages (`no_thp`):
 /// with them a server's RSS at 64 concurrent requests was 94 MB instead of
-/// 36 MB (docs/PERFORMANCE.md).
+/// 36 MB (docs/performance-history.md, "Memory").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -15,7 +15,7 @@
 //! package, for the segment), and with it the lengths of the segment's
 //! placeholders. [`encode`] writes the answers of Process and Prepare in the
 //! same bytes with each segment's and sentence's length computed once
-//! (-36,000 instructions of the 1.28 M of a call, docs/PERFORMANCE.md), and
+//! (-36,000 instructions of the 1.28 M of a call, docs/performance-history.md), and
 //! the segments and sentences themselves written by [`crate::api::wire`]'s
 //! hand-written writers (-30,000 more).
 

@@ -67,7 +67,7 @@ impl PrecisService {
     /// runs at once on the async worker that received the call: a 5 KB
     /// article takes well under a millisecond, and handing it to a blocking
     /// thread and back cost two thread wake-ups per call (Process on the
-    /// load-test article: ~1.8x the requests/s inline, docs/PERFORMANCE.md).
+    /// load-test article: ~1.8x the requests/s inline, docs/performance-history.md).
     /// Larger work runs on a blocking thread, so it never holds the reactor.
     ///
     /// `deadline` bounds the work: the worker polls the same [`Interrupt`]
