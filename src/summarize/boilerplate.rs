@@ -17,6 +17,8 @@ use std::sync::{LazyLock, OnceLock};
 use regex::Regex;
 use regex::bytes::{RegexSet, RegexSetBuilder};
 
+use crate::text::char_props;
+
 struct Pattern {
     factor: f64,
     /// The pattern as written, case-insensitive.
@@ -222,7 +224,11 @@ fn stand_in(sentence: &str) -> Option<Vec<u8>> {
         } else if folds_to_ascii(c) {
             return None;
         } else if regex_syntax::is_word_character(c) {
-            if c.is_numeric() { b'0' } else { b'x' }
+            if char_props::is_numeric(c) {
+                b'0'
+            } else {
+                b'x'
+            }
         } else if c.is_whitespace() {
             b' '
         } else {

@@ -17,6 +17,7 @@
 use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
+use crate::text::char_props;
 use crate::text::space_breaks::SpaceModel;
 
 /// A supported language and how Precis handles it.
@@ -133,7 +134,7 @@ pub fn detect(text: &str) -> String {
 /// whatever the sample's length (it scores every Latin-script language's
 /// trigram profile), a fifth of an unhinted Process; this settles most
 /// English news for ~20,000. Measured on the 2,741 dev texts in
-/// ../shared/data (docs/PERFORMANCE.md): the markers are a median 18% of an
+/// ../shared/data (docs/performance-history.md): the markers are a median 18% of an
 /// English text's words (90% of the English texts reach 10%), and at most
 /// 4.2% of any other language's (de, fr, es, nl, id, vi, fil, ja, zh, th
 /// with embedded Latin words...); no detected language changed.
@@ -194,7 +195,7 @@ const MARKER_MIN_SHARE: f64 = 0.10;
 
 /// Code points of the first, cheaper language detection attempt, and the
 /// whatlang confidence that settles it (measured: on the 2,741 dev texts of
-/// ../shared/data it changed no detected language; docs/PERFORMANCE.md).
+/// ../shared/data it changed no detected language; docs/performance-history.md).
 const SHORT_SAMPLE: usize = 300;
 const SHORT_SAMPLE_CONFIDENCE: f64 = 0.9;
 
@@ -304,7 +305,7 @@ fn detect_by_script(sample: &str) -> Option<&'static str> {
     }
     let mut counts = [0usize; Script::COUNT];
     let mut letters = 0usize;
-    for c in sample.chars().filter(|c| c.is_alphabetic()) {
+    for c in sample.chars().filter(|&c| char_props::is_alphabetic(c)) {
         letters += 1;
         if let Some(script) = Script::of(c) {
             counts[script as usize] += 1;

@@ -4,6 +4,7 @@
 //! Pure and synchronous; knows nothing of gRPC or I/O.
 
 pub mod char_class;
+pub mod char_props;
 pub mod language;
 pub mod layout;
 pub mod segment;

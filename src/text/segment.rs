@@ -17,6 +17,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::text::char_props;
 use crate::text::language::{LanguageData, is_closing_punct, is_opening_punct};
 
 /// Per-request splitter options.
@@ -430,7 +431,10 @@ impl Splitter<'_> {
             }
             let cjk_before = self.text[..pos].chars().next_back().is_some_and(is_cjk);
             let cjk_after = is_cjk(next_ch) || (cjk_before && next_ch.is_ascii_digit());
-            return if cjk_after && ch != '.' && (!next_ch.is_numeric() || matches!(ch, '?' | '!')) {
+            return if cjk_after
+                && ch != '.'
+                && (!char_props::is_numeric(next_ch) || matches!(ch, '?' | '!'))
+            {
                 Some(BoundaryRule::Terminator)
             } else {
                 None
@@ -510,7 +514,7 @@ impl Splitter<'_> {
         }
         // Spaced abbreviations of single letters: "z. B.", "s. r. o.", "d. h.".
         if word.chars().count() == 1
-            && word.chars().all(char::is_alphabetic)
+            && word.chars().all(char_props::is_alphabetic)
             && next_word.chars().count() == 1
             && self.text[next_start..].starts_with(next_word)
             && self.text[next_start + next_word.len()..].starts_with('.')
@@ -619,7 +623,7 @@ impl Splitter<'_> {
         // Initials: "Jennifer M. Anderson", "J. R. R. Tolkien".
         let mut chars = word.chars();
         if let (Some(only), None) = (chars.next(), chars.next())
-            && only.is_alphabetic()
+            && char_props::is_alphabetic(only)
             && only.is_uppercase()
         {
             return !next_starts_sentence;
@@ -694,7 +698,7 @@ impl Splitter<'_> {
             slice.trim_start_matches(|c: char| is_opening_punct(c) || c == '"' || c == '\'');
         let end = slice
             .char_indices()
-            .find(|&(_, c)| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+            .find(|&(_, c)| !(char_props::is_alphanumeric(c) || c == '\'' || c == '’' || c == '-'))
             .map_or(slice.len(), |(i, _)| i);
         &slice[..end]
     }
@@ -996,7 +1000,7 @@ fn without_elision(word: &str) -> &str {
     match word.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
         Some((i, apostrophe))
             if (1..=5).contains(&word[..i].chars().count())
-                && word[..i].chars().all(char::is_alphabetic)
+                && word[..i].chars().all(char_props::is_alphabetic)
                 && i + apostrophe.len_utf8() < word.len() =>
         {
             &word[i + apostrophe.len_utf8()..]
@@ -1058,7 +1062,7 @@ impl LineShape {
             ..LineShape::default()
         };
         for word in fragment.split_whitespace() {
-            let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else {
+            let Some(first) = word.chars().find(|&c| char_props::is_alphanumeric(c)) else {
                 continue;
             };
             shape.words += 1;
@@ -1104,7 +1108,7 @@ impl LineShape {
     fn words_up_to_unicode(fragment: &str, cap: usize) -> usize {
         fragment
             .split_whitespace()
-            .filter(|word| word.chars().any(char::is_alphanumeric))
+            .filter(|word| word.chars().any(char_props::is_alphanumeric))
             .take(cap)
             .count()
     }

@@ -22,6 +22,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::text::char_props;
 use crate::text::language::{is_closing_punct, is_opening_punct};
 use crate::text::words::words;
 
@@ -127,7 +128,7 @@ fn char_class(c: char) -> &'static str {
         "open"
     } else if c == '"' || c == '\'' {
         "quote"
-    } else if c.is_alphabetic() || is_mark(c) {
+    } else if char_props::is_alphabetic(c) || is_mark(c) {
         "letter"
     } else {
         "punct"

@@ -10,15 +10,15 @@
 //!   mostly two syllables, so bigrams carry most of the meaning).
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::text::char_props;
 use crate::text::language::is_unspaced;
 use crate::text::uax29;
 
@@ -140,7 +140,7 @@ impl Default for Document {
 pub struct Tokenizer {
     language: String,
     stemmer: Option<Stemmer>,
-    stopwords: &'static HashSet<String>,
+    stopwords: &'static FxHashSet<String>,
 }
 
 impl Tokenizer {
@@ -223,8 +223,7 @@ impl Tokenizer {
             return self.icu_word_terms(text, emit);
         }
         if is_unspaced(&self.language) {
-            self.unspaced_terms(text, emit);
-            return word_count(text, &self.language);
+            return self.unspaced_terms(text, emit);
         }
         self.vietnamese_terms(text, emit)
     }
@@ -256,7 +255,8 @@ impl Tokenizer {
     /// `None` for stop words and words without a letter or digit.
     fn spaced_term(&self, word: &str) -> Option<Box<str>> {
         let lower = word.to_lowercase();
-        if self.stopwords.contains(&lower) || lower.chars().all(|c| !c.is_alphanumeric()) {
+        if self.stopwords.contains(&lower) || lower.chars().all(|c| !char_props::is_alphanumeric(c))
+        {
             return None;
         }
         Some(match &self.stemmer {
@@ -290,7 +290,8 @@ impl Tokenizer {
         let words = crate::text::words::words(text);
         for word in &words {
             let word = text[word.start..word.end].to_lowercase();
-            if word.chars().all(|c| !c.is_alphabetic()) || self.stopwords.contains(&word) {
+            if word.chars().all(|c| !char_props::is_alphabetic(c)) || self.stopwords.contains(&word)
+            {
                 continue;
             }
             emit(&word);
@@ -298,7 +299,12 @@ impl Tokenizer {
         words.len()
     }
 
-    fn unspaced_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) {
+    /// Chinese and Japanese: character bigrams over runs of letters, and
+    /// [`word_count`] of `text` counted on the same pass over its UAX#29
+    /// segments (a second pass, `unicode_words`, was a tenth of a Chinese
+    /// Process call): `unicode_words` keeps the segments with a letter or
+    /// digit.
+    fn unspaced_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
         let mut run: Vec<char> = Vec::new();
         let mut gram = String::new();
         let mut flush = |run: &mut Vec<char>, emit: &mut dyn FnMut(&str)| {
@@ -318,19 +324,34 @@ impl Tokenizer {
             }
             run.clear();
         };
+        let mut words = 0;
         for word in text.split_word_bounds() {
+            if word.chars().any(char_props::is_alphanumeric) {
+                words += cjk_word_count(word);
+            }
             let first = word.chars().next().unwrap_or(' ');
             if first.is_ascii_alphanumeric() {
                 flush(&mut run, emit);
                 emit(&word.to_lowercase());
-            } else if word.chars().any(char::is_alphabetic) {
+            } else if word.chars().any(char_props::is_alphabetic) {
                 run.extend(word.chars().filter(|c| !c.is_whitespace()));
             } else {
                 flush(&mut run, emit);
             }
         }
         flush(&mut run, emit);
+        words
     }
+}
+
+/// What one UAX#29 word counts for in Chinese and Japanese: each ideograph
+/// or kana, or 1 for a word without any (embedded Latin, numbers).
+fn cjk_word_count(word: &str) -> usize {
+    let cjk = word
+        .chars()
+        .filter(|&c| crate::text::segment::is_cjk(c))
+        .count();
+    cjk.max(1)
 }
 
 /// Languages whose words come from ICU4X's dictionary segmenter (no spaces
@@ -348,26 +369,19 @@ pub fn word_count(text: &str, language: &str) -> usize {
         return crate::text::words::words(text).len();
     }
     if matches!(language, "zh" | "ja") {
-        return text
-            .unicode_words()
-            .map(|w| {
-                let cjk = w
-                    .chars()
-                    .filter(|&c| crate::text::segment::is_cjk(c))
-                    .count();
-                if cjk > 0 { cjk } else { 1 }
-            })
-            .sum();
+        return text.unicode_words().map(cjk_word_count).sum();
     }
     uax29::words(text).count()
 }
 
-/// The stop word list of a language (empty when Precis has none).
-pub fn stopwords(language: &str) -> &'static HashSet<String> {
-    static LISTS: OnceLock<Vec<(&'static str, HashSet<String>)>> = OnceLock::new();
-    static EMPTY: OnceLock<HashSet<String>> = OnceLock::new();
+/// The stop word list of a language (empty when Precis has none). Fx
+/// hashing: Chinese and Thai look up every bigram and word, and SipHash was
+/// most of a lookup.
+pub fn stopwords(language: &str) -> &'static FxHashSet<String> {
+    static LISTS: OnceLock<Vec<(&'static str, FxHashSet<String>)>> = OnceLock::new();
+    static EMPTY: OnceLock<FxHashSet<String>> = OnceLock::new();
     let lists = LISTS.get_or_init(|| {
-        let parse = |file: &str| -> HashSet<String> {
+        let parse = |file: &str| -> FxHashSet<String> {
             file.lines()
                 .filter(|line| !line.trim_start().starts_with('#'))
                 .flat_map(str::split_whitespace)
@@ -395,7 +409,7 @@ pub fn stopwords(language: &str) -> &'static HashSet<String> {
         .iter()
         .find(|(code, _)| *code == language)
         .map(|(_, list)| list)
-        .unwrap_or_else(|| EMPTY.get_or_init(HashSet::new))
+        .unwrap_or_else(|| EMPTY.get_or_init(FxHashSet::default))
 }
 
 #[cfg(test)]
@@ -423,6 +437,34 @@ mod tests {
                 for b in &words {
                     prop_assert_eq!(packed_key(&text, a) == packed_key(&text, b), a == b);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_words_keep_the_segments_with_an_alphanumeric_character() {
+        // unicode-segmentation's tables against the standard library's, on
+        // every character: `unspaced_terms` counts words by the latter.
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert_eq!(
+                text.unicode_words().next().is_some(),
+                char_props::is_alphanumeric(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    proptest! {
+        /// The word count of the terms' pass is `word_count`.
+        #[test]
+        fn unspaced_terms_count_the_words_of_word_count(
+            text in "([a-b0-1 .,'’]|东|盟|カタ|ナ|ひ|\\u{301}|\\u{3000}|๓|Ⅻ|é){0,40}"
+        ) {
+            for language in ["zh", "ja"] {
+                let words = Tokenizer::new(language).unspaced_terms(&text, &mut |_| {});
+                prop_assert_eq!(words, word_count(&text, language), "{}", language);
             }
         }
     }

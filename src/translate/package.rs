@@ -13,6 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::Error;
 use crate::summarize::Summary;
+use crate::text::char_props;
 use crate::text::language::is_unspaced;
 use crate::text::{Segmentation, SentenceKind, non_ascii_char_indices, non_ascii_chars, words};
 use crate::translate::engines::{CustomLimits, EngineProfile, EngineTarget, Style};
@@ -227,7 +228,7 @@ fn class_bytes(text: &str) -> (Vec<u8>, Units) {
 fn class_byte(c: char) -> u8 {
     if c.is_whitespace() {
         b' '
-    } else if c.is_alphanumeric() {
+    } else if char_props::is_alphanumeric(c) {
         b'a'
     } else {
         0x01

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::text::char_class::CharClass;
+use crate::text::char_props;
 use crate::text::word_boundary::BoundaryRegex;
 use crate::text::{language, non_ascii_chars};
 
@@ -345,7 +346,7 @@ impl Protector {
         let seen = Seen::of(text);
         // An ASCII digit settles it; otherwise only the non-ASCII characters
         // can be numeric.
-        let has_digit = seen.ascii_digit || non_ascii_chars(text).any(char::is_numeric);
+        let has_digit = seen.ascii_digit || non_ascii_chars(text).any(char_props::is_numeric);
         for m in matches_in(seen.brace.then(|| &*patterns.variable), text) {
             add(&mut spans, m.start(), m.end(), PlaceholderKind::Variable);
         }
@@ -559,7 +560,7 @@ fn digits_end(text: &str, start: usize) -> usize {
 /// `:`, a digit; or a digit, `/` or `.`, digits, `/` or `.`, a digit (any
 /// numeric character counts as a digit here). "3.5%" and "2,000" do not.
 fn date_shape(text: &str) -> bool {
-    let digit_like = |c: char| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric());
+    let digit_like = |c: char| c.is_ascii_digit() || (!c.is_ascii() && char_props::is_numeric(c));
     text.bytes().enumerate().any(|(i, b)| {
         if !matches!(b, b'-' | b':' | b'/' | b'.')
             || !text[..i].chars().next_back().is_some_and(digit_like)
@@ -740,7 +741,7 @@ fn overlaps(spans: &[Span], start: usize, end: usize) -> bool {
 /// Letters and digits of scripts written with spaces between words; a
 /// glossary term must not continue into one of them.
 fn is_spaced_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_unspaced_script(c)
+    char_props::is_alphanumeric(c) && !is_unspaced_script(c)
 }
 
 fn is_unspaced_script(c: char) -> bool {
@@ -770,7 +771,7 @@ fn after_word_char(text: &str, start: usize) -> bool {
     text[..start]
         .chars()
         .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        .is_some_and(|c| char_props::is_alphanumeric(c) || c == '_')
 }
 
 /// Digits glued to Latin letters ("COVID19", "G20", "3.0a") stay text.
