@@ -23,6 +23,11 @@ pub struct SentenceScore {
     pub selected: bool,
     /// 1-based rank by score; ties broken by position.
     pub rank: usize,
+    /// [`crate::text::tokenize::word_count`] of the sentence, from the pass
+    /// that made its terms (not serialized: the word count of its segment
+    /// is made from it where the two are the same count).
+    #[serde(skip)]
+    pub words: usize,
 }
 
 /// A summary of one document.

@@ -111,6 +111,7 @@ pub fn select(features: &[SentenceFeatures], budget: Budget, weights: &Weights) 
                 components: f.components,
                 selected: is_selected[i],
                 rank: ranks[i],
+                words: f.words,
             })
             .collect(),
         warnings,

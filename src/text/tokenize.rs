@@ -360,6 +360,12 @@ fn is_icu_word_language(language: &str) -> bool {
     matches!(language, "th" | "lo" | "km" | "my")
 }
 
+/// Whether [`word_count`] in `language` is the number of ICU4X dictionary
+/// words, `text::words::words(text).len()` (Thai, Lao, Khmer, Burmese).
+pub fn word_count_is_dictionary_words(language: &str) -> bool {
+    is_icu_word_language(language)
+}
+
 /// Number of words in `text`: UAX#29 words for spaced scripts; ICU4X words
 /// for Thai, Lao, Khmer and Burmese; for Chinese and Japanese each
 /// ideograph/kana counts as a word (as GMX-V counts CJK), and embedded Latin

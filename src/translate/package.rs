@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::summarize::Summary;
 use crate::text::char_props;
 use crate::text::language::is_unspaced;
+use crate::text::tokenize;
 use crate::text::{Segmentation, SentenceKind, non_ascii_char_indices, non_ascii_chars, words};
 use crate::translate::engines::{CustomLimits, EngineProfile, EngineTarget, Style};
 use crate::translate::protect::{Placeholder, PlaceholderKind, Protector, protected_text};
@@ -286,6 +287,19 @@ fn tally_ascii(bytes: &[u8]) -> (usize, usize) {
 impl Counts {
     /// Counts of `text` in `language`; `placeholders` are its protected spans.
     pub fn of(text: &str, language: &str, placeholders: &[Placeholder]) -> Counts {
+        Counts::with_dictionary_words(text, language, placeholders, None)
+    }
+
+    /// [`Counts::of`], given `words::words(text).len()` when the caller has
+    /// it: scoring segments each Thai, Lao, Khmer and Burmese sentence with
+    /// the same dictionary segmenter, which is most of the cost of counting
+    /// their words.
+    fn with_dictionary_words(
+        text: &str,
+        language: &str,
+        placeholders: &[Placeholder],
+        dictionary_words: Option<usize>,
+    ) -> Counts {
         // Markup is replaced by a space: tags are not words. (No copy when
         // there is no markup, the common case.)
         let has_markup = placeholders
@@ -323,7 +337,11 @@ impl Counts {
             tally_ascii(&stand_in)
         };
         let words = if is_unspaced(language) {
-            words::words(&prose).len()
+            // Without markup the prose is the text the count was made of.
+            match dictionary_words {
+                Some(words) if !has_markup => words,
+                _ => words::words(&prose).len(),
+            }
         } else {
             whitespace_words
         };
@@ -546,12 +564,17 @@ pub fn build(
         }
         let slice = sentence.text(text);
         let gap_end = sentences.get(i + 1).map_or(text.len(), |next| next.start);
+        // The sentence's dictionary words, counted when it was scored.
+        let dictionary_words = score
+            .filter(|_| tokenize::word_count_is_dictionary_words(language))
+            .map(|s| s.words);
         let mut segment = new_segment(
             slice,
             sentence.paragraph,
             language,
             &options.protector,
             &mut ids,
+            dictionary_words,
         );
         segment.index = i;
         segment.start = sentence.start;
@@ -750,6 +773,7 @@ fn new_segment(
     language: &str,
     protector: &Protector,
     ids: &mut IdMaker<'_>,
+    dictionary_words: Option<usize>,
 ) -> TranslationSegment {
     let placeholders = protector.find(slice);
     let protected = protected_text(slice, &placeholders);
@@ -776,7 +800,7 @@ fn new_segment(
         kind: SentenceKind::Body,
         html: render::html(slice, &placeholders),
         xliff: render::xliff_inline(slice, &placeholders, None),
-        counts: Counts::of(slice, language, &placeholders),
+        counts: Counts::with_dictionary_words(slice, language, &placeholders, dictionary_words),
         exact_hash: hash(slice),
         normalized_hash,
         protected_text: protected,
@@ -975,6 +999,7 @@ fn resegment(
             language,
             &options.protector,
             ids,
+            None,
         );
         piece.index = segment.index;
         piece.kind = segment.kind;

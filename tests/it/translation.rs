@@ -15,7 +15,7 @@ use precis::api::pb;
 use precis::engine::{Engine, Request};
 use precis::translate::engines::{CustomLimits, EngineProfile};
 use precis::translate::{
-    GlossaryEntry, Package, PlaceholderKind, Translation, TranslationStyle, assemble, xliff,
+    Counts, GlossaryEntry, Package, PlaceholderKind, Translation, TranslationStyle, assemble, xliff,
 };
 use proptest::prelude::*;
 use regex::Regex;
@@ -279,6 +279,26 @@ fn round_trip_in_six_languages_with_markup_and_glossary() {
             package.renditions["jsonl"].lines().count(),
             package.segments.len()
         );
+    }
+}
+
+#[test]
+fn segment_counts_are_the_counts_of_their_text() {
+    // Thai and Khmer segments take their word count from the scoring pass's
+    // dictionary words; every count must be what counting the segment's own
+    // text gives, in every script and with markup.
+    for article in articles() {
+        let package = package_of(&request(&article, "", &[]));
+        assert!(package.segments.len() >= 2, "{}", article.name);
+        for segment in &package.segments {
+            assert_eq!(
+                segment.counts,
+                Counts::of(&segment.text, article.lang, &segment.placeholders),
+                "{}: {:?}",
+                article.name,
+                segment.text
+            );
+        }
     }
 }
 
