@@ -5,7 +5,7 @@
 //! character with a search of compressed tables whose cost depends on the
 //! block: in Thai, whose letters, vowel signs and tone marks alternate
 //! between alphabetic and not, one `is_alphanumeric` took ~2,800
-//! instructions, and the checks were 44% of a Thai Process call. Here the
+//! instructions, and the checks were 49% of a Thai Process call. Here the
 //! answers for a block of 256 code points are computed with the standard
 //! library's own functions the first time a character of the block is
 //! asked about, and looked up after that, so they are the same answers.

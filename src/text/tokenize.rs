@@ -355,15 +355,10 @@ fn cjk_word_count(word: &str) -> usize {
 }
 
 /// Languages whose words come from ICU4X's dictionary segmenter (no spaces
-/// between words, and no ideographs to count instead).
-fn is_icu_word_language(language: &str) -> bool {
+/// between words, and no ideographs to count instead): their terms, and
+/// [`word_count`], which is `text::words::words(text).len()`.
+pub fn is_icu_word_language(language: &str) -> bool {
     matches!(language, "th" | "lo" | "km" | "my")
-}
-
-/// Whether [`word_count`] in `language` is the number of ICU4X dictionary
-/// words, `text::words::words(text).len()` (Thai, Lao, Khmer, Burmese).
-pub fn word_count_is_dictionary_words(language: &str) -> bool {
-    is_icu_word_language(language)
 }
 
 /// Number of words in `text`: UAX#29 words for spaced scripts; ICU4X words

@@ -566,7 +566,7 @@ pub fn build(
         let gap_end = sentences.get(i + 1).map_or(text.len(), |next| next.start);
         // The sentence's dictionary words, counted when it was scored.
         let dictionary_words = score
-            .filter(|_| tokenize::word_count_is_dictionary_words(language))
+            .filter(|_| tokenize::is_icu_word_language(language))
             .map(|s| s.words);
         let mut segment = new_segment(
             slice,

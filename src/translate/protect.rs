@@ -560,7 +560,7 @@ fn digits_end(text: &str, start: usize) -> usize {
 /// `:`, a digit; or a digit, `/` or `.`, digits, `/` or `.`, a digit (any
 /// numeric character counts as a digit here). "3.5%" and "2,000" do not.
 fn date_shape(text: &str) -> bool {
-    let digit_like = |c: char| c.is_ascii_digit() || (!c.is_ascii() && char_props::is_numeric(c));
+    let digit_like = char_props::is_numeric;
     text.bytes().enumerate().any(|(i, b)| {
         if !matches!(b, b'-' | b':' | b'/' | b'.')
             || !text[..i].chars().next_back().is_some_and(digit_like)
