@@ -409,6 +409,9 @@ impl Engine {
         );
         if masked.is_some() {
             text::recount_offsets(request.text, &mut segmentation.sentences);
+            // The words are those of the masked text, not of the text the
+            // later stages read.
+            segmentation.words.clear();
         }
         if segmentation.sentences.len() > self.limits.max_sentences {
             return Err(Error::limit(

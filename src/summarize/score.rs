@@ -13,6 +13,7 @@ use crate::summarize::centrality;
 use crate::summarize::idf::{IdfModel, LanguageIdf};
 use crate::summarize::select::Budget;
 use crate::text::tokenize::{Document, Tokenizer};
+use crate::text::words::{self, Word};
 use crate::text::{Segmentation, SentenceKind};
 
 /// Relative weights of the score components and the redundancy threshold.
@@ -191,24 +192,34 @@ pub fn score(
     let tokenizer = Tokenizer::new(language);
     let mut vocabulary = Vocabulary::with_capacity(text.len());
     let document = Document::new();
-    // Term counts and word count of a text, on one tokenizer pass.
+    // Term counts and word count of a sentence (or the title), on one
+    // tokenizer pass. A Thai or Lao sentence reads its share of the words
+    // the splitter segmented (`known`, offsets into `text`) instead of being
+    // segmented again.
     let mut ids: Vec<u32> = Vec::new();
-    let mut intern = |text: &str| -> (TermCounts, usize) {
+    let mut intern = |span: &str, known: Option<&[Word]>| -> (TermCounts, usize) {
         ids.clear();
-        let words = tokenizer.for_each_term_id(
-            text,
-            &document,
-            &mut |term| vocabulary.id(term),
-            &mut |id| ids.push(id),
-        );
+        let mut number = |term: &str| vocabulary.id(term);
+        let words = match known {
+            Some(known) => {
+                tokenizer.for_each_term_of_words(text, known, &mut |term| ids.push(number(term)))
+            }
+            None => {
+                tokenizer.for_each_term_id(span, &document, &mut number, &mut |id| ids.push(id))
+            }
+        };
         (count_terms(&mut ids), words)
+    };
+    let known_words = |start: usize, end: usize| match segmentation.words.as_slice() {
+        [] => None,
+        all => words::within(all, text, start, end),
     };
     let (sentence_counts, sentence_words): (Vec<TermCounts>, Vec<usize>) = segmentation
         .sentences
         .iter()
-        .map(|s| intern(s.text(text)))
+        .map(|s| intern(s.text(text), known_words(s.start, s.end)))
         .unzip();
-    let (title_counts, _) = intern(&segmentation.title);
+    let (title_counts, _) = intern(&segmentation.title, None);
     let idf = blended_idf(
         &vocabulary,
         &sentence_counts,
@@ -471,6 +482,9 @@ impl Vocabulary {
     }
 
     /// The id of `term`, numbering it if it is new.
+    // Inlined into `score`'s numbering closure, which both tokenizer paths
+    // call (outlined: +1.9 K instructions per English Process call, 0.2%).
+    #[inline(always)]
     fn id(&mut self, term: &str) -> u32 {
         let Vocabulary { text, spans, table } = self;
         let hash = FxBuildHasher.hash_one(term);

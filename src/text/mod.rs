@@ -73,6 +73,12 @@ pub struct Segmentation {
     pub title: String,
     pub sentences: Vec<Sentence>,
     pub warnings: Vec<String>,
+    /// The dictionary words of the whole text (`words::words`) where the
+    /// splitter needed them (Thai and Lao, for the space model); empty
+    /// otherwise. Scoring takes each sentence's words from them
+    /// ([`words::within`]) instead of segmenting the sentence again.
+    #[serde(skip)]
+    pub words: Vec<words::Word>,
 }
 
 /// Splits `text` into sentences, classifies them and finds the title.
@@ -104,7 +110,8 @@ pub fn segment_with(
         None => (language::detect(text), true),
     };
     let data = language::LanguageData::for_language(&language);
-    let mut spans = segment::split(text, data, options);
+    let words = segment::space_model_words(text, data);
+    let mut spans = segment::split_with_words(text, data, options, &words);
     if let Some(rules) = srx {
         spans = srx::apply(rules, text, &language, spans);
     }
@@ -120,6 +127,7 @@ pub fn segment_with(
         title,
         sentences,
         warnings: warnings(text),
+        words,
     }
 }
 

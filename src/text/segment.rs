@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::text::char_props;
 use crate::text::language::{LanguageData, is_closing_punct, is_opening_punct};
+use crate::text::words::{Word, words};
 
 /// Per-request splitter options.
 #[derive(Debug, Clone, Default)]
@@ -83,6 +84,26 @@ pub struct Span {
 
 /// Splits `text` into sentence spans.
 pub fn split(text: &str, data: &LanguageData, options: &SegmentOptions) -> Vec<Span> {
+    split_with_words(text, data, options, &space_model_words(text, data))
+}
+
+/// The words the space model of `data` reads: the dictionary [`words`] of
+/// `text` for Thai and Lao, none for languages without a space model.
+pub fn space_model_words(text: &str, data: &LanguageData) -> Vec<Word> {
+    if data.space_model.is_empty() {
+        Vec::new()
+    } else {
+        words(text)
+    }
+}
+
+/// [`split`], given [`space_model_words`] of `text`.
+pub fn split_with_words(
+    text: &str,
+    data: &LanguageData,
+    options: &SegmentOptions,
+    words: &[Word],
+) -> Vec<Span> {
     let extra: Vec<String> = options
         .extra_abbreviations
         .iter()
@@ -95,6 +116,7 @@ pub fn split(text: &str, data: &LanguageData, options: &SegmentOptions) -> Vec<S
         data,
         extra_abbreviations: &extra,
         one_sentence_per_line: options.one_sentence_per_line,
+        words,
     };
     splitter.run()
 }
@@ -105,6 +127,8 @@ struct Splitter<'a> {
     data: &'a LanguageData,
     extra_abbreviations: &'a [String],
     one_sentence_per_line: bool,
+    /// [`space_model_words`] of `text`.
+    words: &'a [Word],
 }
 
 impl Splitter<'_> {
@@ -195,11 +219,13 @@ impl Splitter<'_> {
                 if run_end < len
                     && !matches!(self.char_at(run_end), '\n' | '\r')
                     && !self.text[sentence_start..pos].trim_start().is_empty()
-                    && self
-                        .data
-                        .space_model
-                        .score(self.text, sentence_start, pos, run_end)
-                        > 0.0
+                    && self.data.space_model.score(
+                        self.text,
+                        self.words,
+                        sentence_start,
+                        pos,
+                        run_end,
+                    ) > 0.0
                 {
                     cuts.push((pos, BoundaryRule::SpaceModel));
                     sentence_start = run_end;

@@ -6,7 +6,8 @@
 //! at every space over-splits. Each space is scored by a linear model over
 //! features of its neighbourhood:
 //! * the words on either side, from ICU4X's dictionary word segmenter
-//!   (on a bounded window beside the space): conjunctions and relative markers that
+//!   (the last word of the chunk before it, the first of the chunk after
+//!   it): conjunctions and relative markers that
 //!   continue a sentence ("และ", "ซึ่ง", "ว่า"), particles that end one
 //!   ("ครับ", "แล้ว");
 //! * the length of the sentence so far and of the chunk after the space;
@@ -17,19 +18,16 @@
 //! replace them without touching code. A space is a boundary when the sum of
 //! its feature weights is positive.
 //!
-//! Cost: a bounded window on either side of each space is word-segmented,
-//! so the cost per space is constant and the pass stays linear.
+//! Cost: the words come from one dictionary pass over the whole text
+//! (`text::words::words`), which scoring then reads too
+//! (`Segmentation::words`), so each run of letters is segmented once and in
+//! full, and a space costs two binary searches.
 
 use rustc_hash::FxHashMap;
 
 use crate::text::char_props;
 use crate::text::language::{is_closing_punct, is_opening_punct};
-use crate::text::words::words;
-
-/// How many characters beside a space are word-segmented: enough for the
-/// longest cue words ("อย่างไรก็ตาม" is 12), and a bound that keeps the cost
-/// per space constant.
-const WORD_WINDOW_CHARS: usize = 24;
+use crate::text::words::Word;
 
 /// Feature weights of the space model.
 #[derive(Debug, Default, Clone)]
@@ -62,8 +60,16 @@ impl SpaceModel {
     }
 
     /// The score of the space run `[space, after)` in `text`, where the
-    /// current sentence started at `sentence_start`. Positive: a boundary.
-    pub fn score(&self, text: &str, sentence_start: usize, space: usize, after: usize) -> f32 {
+    /// current sentence started at `sentence_start`; `words` are the
+    /// [`words`](crate::text::words::words) of `text`. Positive: a boundary.
+    pub fn score(
+        &self,
+        text: &str,
+        words: &[Word],
+        sentence_start: usize,
+        space: usize,
+        after: usize,
+    ) -> f32 {
         let before_chunk_start = text[sentence_start..space]
             .rfind(char::is_whitespace)
             .map_or(sentence_start, |i| {
@@ -98,11 +104,11 @@ impl SpaceModel {
         if let Some(first) = after_chunk.chars().next() {
             score += self.weight(&format!("next_class={}", char_class(first)));
         }
-        if let Some(word) = last_word(before_chunk) {
-            score += self.weight(&format!("prev={word}"));
+        if let Some(word) = last_word(words, before_chunk_start, space) {
+            score += self.weight(&format!("prev={}", &text[word.start..word.end]));
         }
-        if let Some(word) = first_word(after_chunk) {
-            score += self.weight(&format!("next={word}"));
+        if let Some(word) = first_word(words, after, after + after_chunk.len()) {
+            score += self.weight(&format!("next={}", &text[word.start..word.end]));
         }
         score
     }
@@ -140,27 +146,19 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECE)
 }
 
-/// The last word-like segment of `chunk`, found in its last
-/// [`WORD_WINDOW_CHARS`] characters.
-fn last_word(chunk: &str) -> Option<&str> {
-    let window_start = chunk
-        .char_indices()
-        .rev()
-        .nth(WORD_WINDOW_CHARS - 1)
-        .map_or(0, |(i, _)| i);
-    let window = &chunk[window_start..];
-    words(window).last().map(|w| &window[w.start..w.end])
+/// The last of `words` inside the chunk `[start, end)`.
+fn last_word(words: &[Word], start: usize, end: usize) -> Option<&Word> {
+    let before_end = words.partition_point(|w| w.end <= end);
+    before_end
+        .checked_sub(1)
+        .map(|i| &words[i])
+        .filter(|w| w.start >= start)
 }
 
-/// The first word-like segment of `chunk`, found in its first
-/// [`WORD_WINDOW_CHARS`] characters.
-fn first_word(chunk: &str) -> Option<&str> {
-    let window_end = chunk
-        .char_indices()
-        .nth(WORD_WINDOW_CHARS)
-        .map_or(chunk.len(), |(i, _)| i);
-    let window = &chunk[..window_end];
-    words(window).first().map(|w| &window[w.start..w.end])
+/// The first of `words` inside the chunk `[start, end)`.
+fn first_word(words: &[Word], start: usize, end: usize) -> Option<&Word> {
+    let from_start = words.partition_point(|w| w.start < start);
+    words.get(from_start).filter(|w| w.end <= end)
 }
 
 #[cfg(test)]
@@ -187,7 +185,7 @@ mod tests {
         }
         let text = "ฉันกินข้าวแล้ว และไปโรงเรียน";
         let space = text.find(' ').unwrap();
-        let score = model.score(text, 0, space, space + 1);
+        let score = model.score(text, &crate::text::words::words(text), 0, space, space + 1);
         // bias + prev=แล้ว + next=และ (the sentence so far is 14 chars: no length weight)
         assert!((score - 0.5).abs() < 1e-6, "{score}");
     }

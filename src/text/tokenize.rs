@@ -287,8 +287,23 @@ impl Tokenizer {
     /// Thai, Lao, Khmer, Burmese: ICU4X's dictionary word segmenter, lowercased
     /// (for embedded Latin), stop words and pure numbers/punctuation dropped.
     fn icu_word_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
-        let words = crate::text::words::words(text);
-        for word in &words {
+        self.for_each_term_of_words(text, &crate::text::words::words(text), emit)
+    }
+
+    /// [`for_each_term`](Self::for_each_term) for Thai, Lao, Khmer and
+    /// Burmese text whose dictionary words are known (`words`, offsets into
+    /// `text`, e.g. a sentence's share of [`Segmentation::words`]): their
+    /// terms, and `words.len()`.
+    ///
+    /// [`Segmentation::words`]: crate::text::Segmentation::words
+    pub fn for_each_term_of_words(
+        &self,
+        text: &str,
+        words: &[crate::text::words::Word],
+        emit: &mut dyn FnMut(&str),
+    ) -> usize {
+        debug_assert!(is_icu_word_language(&self.language));
+        for word in words {
             let word = text[word.start..word.end].to_lowercase();
             if word.chars().all(|c| !char_props::is_alphabetic(c)) || self.stopwords.contains(&word)
             {
