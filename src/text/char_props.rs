@@ -9,18 +9,32 @@
 //! answers for a block of 256 code points are computed with the standard
 //! library's own functions the first time a character of the block is
 //! asked about, and looked up after that, so they are the same answers.
+//!
+//! The same pages answer [`is_nfc_starter`] from unicode-normalization's
+//! tables, which searched per character cost Thai and Chinese packages
+//! most of their normalization.
 
 use std::sync::OnceLock;
 
 const ALPHABETIC: u8 = 1;
 const NUMERIC: u8 = 2;
+const NFC_STARTER: u8 = 4;
 
 /// Page `n` holds the flags of U+nn00..=U+nnFF, made on first use.
 static PAGES: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
 
-/// The flags of `c` as the standard library computes them.
+/// The flags of `c` as the standard library and unicode-normalization
+/// compute them.
 fn computed(c: char) -> u8 {
-    (if c.is_alphabetic() { ALPHABETIC } else { 0 }) | (if c.is_numeric() { NUMERIC } else { 0 })
+    let flag = |yes: bool, flag: u8| if yes { flag } else { 0 };
+    flag(c.is_alphabetic(), ALPHABETIC)
+        | flag(c.is_numeric(), NUMERIC)
+        | flag(computed_nfc_starter(c), NFC_STARTER)
+}
+
+fn computed_nfc_starter(c: char) -> bool {
+    use unicode_normalization::{IsNormalized, char::canonical_combining_class, is_nfc_quick};
+    canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 #[inline]
@@ -67,7 +81,20 @@ pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    flags(c) != 0
+    flags(c) & (ALPHABETIC | NUMERIC) != 0
+}
+
+/// Whether `c` has canonical combining class 0 and is NFC_Quick_Check=Yes:
+/// it never changes under NFC, and neither does the order of the marks
+/// around it, so a quick check may skip it (a skipped starter can only turn
+/// a Yes into a Maybe or a No, which costs a composition, never the
+/// reverse).
+#[inline]
+pub fn is_nfc_starter(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
+    flags(c) & NFC_STARTER != 0
 }
 
 #[cfg(test)]
@@ -82,6 +109,12 @@ mod tests {
             assert_eq!(
                 is_alphanumeric(c),
                 c.is_alphanumeric(),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                is_nfc_starter(c),
+                computed_nfc_starter(c),
                 "U+{:04X}",
                 c as u32
             );
