@@ -36,8 +36,28 @@ pub struct SpaceModel {
 }
 
 /// Lengths (in characters) used as bucket edges for the length features.
-const BEFORE_BUCKETS: &[usize] = &[10, 20, 40, 80, 160];
-const AFTER_BUCKETS: &[usize] = &[5, 10, 20, 40];
+const BEFORE_BUCKETS: Buckets = Buckets {
+    edges: &[10, 20, 40, 80, 160],
+    names: &["<10", "<20", "<40", "<80", "<160", ">=160"],
+};
+const AFTER_BUCKETS: Buckets = Buckets {
+    edges: &[5, 10, 20, 40],
+    names: &["<5", "<10", "<20", "<40", ">=40"],
+};
+
+/// Bucket edges of a length feature and the buckets' names: `<edge` below
+/// each edge, then `>=edge` from the last.
+struct Buckets {
+    edges: &'static [usize],
+    names: &'static [&'static str],
+}
+
+impl Buckets {
+    /// The last edge: counting past it changes no bucket.
+    fn last_edge(&self) -> usize {
+        self.edges[self.edges.len() - 1]
+    }
+}
 
 impl SpaceModel {
     /// Adds one `feature weight` line; malformed lines are ignored.
@@ -80,46 +100,52 @@ impl SpaceModel {
         let rest = &text[after..];
         let after_chunk = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
 
-        let mut score = self.weight("bias");
+        // Feature names are built in one buffer (a formatted string per
+        // feature was a tenth of the space model's cost).
+        let mut key = String::with_capacity(64);
+        let mut weight = |parts: &[&str]| {
+            key.clear();
+            parts.iter().for_each(|part| key.push_str(part));
+            self.weight(&key)
+        };
+        let mut score = weight(&["bias"]);
         // Counting stops past the last bucket edge, so a long run of
         // non-boundary spaces costs no more than a short one.
         let sentence_chars = text[sentence_start..space]
             .chars()
             .rev()
-            .take(BEFORE_BUCKETS[BEFORE_BUCKETS.len() - 1] + 1)
+            .take(BEFORE_BUCKETS.last_edge() + 1)
             .count();
-        score += self.weight(&bucket("before_len", sentence_chars, BEFORE_BUCKETS));
+        score += weight(&["before_len", bucket(sentence_chars, &BEFORE_BUCKETS)]);
         let after_chars = after_chunk
             .chars()
-            .take(AFTER_BUCKETS[AFTER_BUCKETS.len() - 1] + 1)
+            .take(AFTER_BUCKETS.last_edge() + 1)
             .count();
-        score += self.weight(&bucket("after_len", after_chars, AFTER_BUCKETS));
+        score += weight(&["after_len", bucket(after_chars, &AFTER_BUCKETS)]);
         if rest.len() == after_chunk.len() {
-            score += self.weight("after_is_last");
+            score += weight(&["after_is_last"]);
         }
 
         if let Some(last) = before_chunk.chars().next_back() {
-            score += self.weight(&format!("prev_class={}", char_class(last)));
+            score += weight(&["prev_class=", char_class(last)]);
         }
         if let Some(first) = after_chunk.chars().next() {
-            score += self.weight(&format!("next_class={}", char_class(first)));
+            score += weight(&["next_class=", char_class(first)]);
         }
         if let Some(word) = last_word(words, before_chunk_start, space) {
-            score += self.weight(&format!("prev={}", &text[word.start..word.end]));
+            score += weight(&["prev=", &text[word.start..word.end]]);
         }
         if let Some(word) = first_word(words, after, after + after_chunk.len()) {
-            score += self.weight(&format!("next={}", &text[word.start..word.end]));
+            score += weight(&["next=", &text[word.start..word.end]]);
         }
         score
     }
 }
 
-fn bucket(name: &str, value: usize, edges: &[usize]) -> String {
-    match edges.iter().position(|&edge| value < edge) {
-        Some(0) => format!("{name}<{}", edges[0]),
-        Some(i) => format!("{name}<{}", edges[i]),
-        None => format!("{name}>={}", edges[edges.len() - 1]),
-    }
+/// The name of the bucket of `value`, after the feature's name.
+fn bucket(value: usize, buckets: &Buckets) -> &'static str {
+    let i = buckets.edges.iter().position(|&edge| value < edge);
+    buckets.names[i.unwrap_or(buckets.edges.len())]
 }
 
 /// Coarse class of the character beside a space.
@@ -167,9 +193,14 @@ mod tests {
 
     #[test]
     fn buckets_name_their_range() {
-        assert_eq!(bucket("len", 3, &[10, 20]), "len<10");
-        assert_eq!(bucket("len", 15, &[10, 20]), "len<20");
-        assert_eq!(bucket("len", 25, &[10, 20]), "len>=20");
+        for buckets in [&BEFORE_BUCKETS, &AFTER_BUCKETS] {
+            let mut names: Vec<String> = buckets.edges.iter().map(|e| format!("<{e}")).collect();
+            names.push(format!(">={}", buckets.last_edge()));
+            assert_eq!(buckets.names, names);
+        }
+        assert_eq!(bucket(3, &AFTER_BUCKETS), "<5");
+        assert_eq!(bucket(5, &AFTER_BUCKETS), "<10");
+        assert_eq!(bucket(40, &AFTER_BUCKETS), ">=40");
     }
 
     #[test]
