@@ -18,22 +18,15 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 seconds=${2:-5}
 command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2-client"; exit 1; }
-root=$(pwd)
 work=$(mktemp -d)
 pids=()
 cleanup() {
   [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-  git -C "$root" worktree remove --force "$work/tree" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-git worktree add --quiet --detach "$work/tree" HEAD
-git -C "$work/tree" apply "$root/scripts/answer_bound.patch"
-# Its own target folder, kept between runs (the first build takes minutes).
-(cd "$work/tree" && CARGO_TARGET_DIR="$root/target/answer-bound" \
-  cargo build --release --quiet --bin precis)
-bin="$root/target/answer-bound/release/precis"
+bin=$(scripts/patched_server.sh scripts/answer_bound.patch answer-bound)
 
 # The ~5 KB load-test article: the seed article and its first paragraphs again.
 python3 scripts/load_article.py "$work/article.txt"
