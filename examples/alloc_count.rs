@@ -1,10 +1,13 @@
 //! Per-request heap allocations of the whole pipeline (validate + process,
-//! as the server runs it), counted with dhat's global allocator.
+//! as the server runs it), counted with dhat's global allocator; then of the
+//! whole server call, with the answer's conversion to its messages and its
+//! encoding (`"with_answer"`).
 //!
 //! ```sh
 //! cargo run --release --example alloc_count [ARTICLE.txt] [REQUESTS]
 //! ```
 
+use precis::api::{codec, convert};
 use precis::engine::{Engine, Request};
 
 #[global_allocator]
@@ -35,8 +38,20 @@ fn main() {
     let after = dhat::HeapStats::get();
     let blocks = (after.total_blocks - before.total_blocks) / requests;
     let bytes = (after.total_bytes - before.total_bytes) / requests;
+    for _ in 0..requests {
+        let validated = engine.validate(&request).unwrap();
+        let processed = engine.process(&validated).unwrap();
+        let response =
+            convert::process_response(&request.text, processed, &validated.package.target_langs);
+        let mut buf = Vec::new();
+        codec::encode(response, &mut buf);
+        std::hint::black_box(buf);
+    }
+    let answered = dhat::HeapStats::get();
+    let answer_blocks = (answered.total_blocks - after.total_blocks) / requests;
+    let answer_bytes = (answered.total_bytes - after.total_bytes) / requests;
     println!(
-        "{{\"article\": {path:?}, \"article_bytes\": {}, \"requests\": {requests}, \"allocations_per_request\": {blocks}, \"bytes_allocated_per_request\": {bytes}, \"peak_heap_bytes\": {}}}",
+        "{{\"article\": {path:?}, \"article_bytes\": {}, \"requests\": {requests}, \"allocations_per_request\": {blocks}, \"bytes_allocated_per_request\": {bytes}, \"with_answer\": {{\"allocations_per_request\": {answer_blocks}, \"bytes_allocated_per_request\": {answer_bytes}}}, \"peak_heap_bytes\": {}}}",
         request.text.len(),
         after.max_bytes
     );
