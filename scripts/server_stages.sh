@@ -45,7 +45,7 @@ done
 
 # One load point: a fresh server on SERVER_CPUS, h2load on CLIENT_CPUS.
 point() { # NAME SERVER_CPUS CLIENT_CPUS CONCURRENCY
-  local port out calls before after
+  local port out before after
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   # taskset before exec: tokio sizes its worker pool by the cores it may use.
   taskset -c "$2" "$bin" serve --listen "127.0.0.1:$port" --max-concurrent-requests 512 \
