@@ -13,6 +13,9 @@ is what it costs more inside a loaded server than in a loop
 Usage: python3 scripts/cold_misses.py [BODY] [--per-function]
   BODY: a gRPC Process body (scripts/grpc_body.py); default: the load-test
   article's.
+Env: SERVER_PATH: another server_path binary to count (e.g. the PGO build's,
+  target/pgo/release/examples/server_path); default: the release build,
+  built first.
 """
 
 import os
@@ -22,7 +25,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target/release/examples/server_path")
+BINARY = os.environ.get("SERVER_PATH") or os.path.join(ROOT, "target/release/examples/server_path")
 CACHES = ["--I1=65536,16,64", "--D1=49152,12,64", "--LL=2097152,16,64"]
 FLUSH = "write_every_line"
 
@@ -54,8 +57,9 @@ def counts(body, calls, work):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     per_function = "--per-function" in sys.argv
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "server_path"],
-                   check=True, cwd=ROOT)
+    if not os.environ.get("SERVER_PATH"):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "server_path"],
+                       check=True, cwd=ROOT)
     with tempfile.TemporaryDirectory() as work:
         body = args[0] if args else None
         if body is None:

@@ -10,12 +10,16 @@
 # Usage: scripts/loadtest.sh [SECONDS_PER_POINT]   (default 5)
 # Env:   SERVER_CPUS (taskset list for the server, default: all),
 #        CLIENT_CPUS (taskset list for the clients, default: all),
-#        RATIO_PAIRS (alternating Process/GetInfo pairs at c=64, default 5)
+#        RATIO_PAIRS (alternating Process/GetInfo pairs at c=64, default 5),
+#        PRECIS_BIN (the server binary, default target/release/precis, built
+#        first; e.g. target/pgo/release/precis from scripts/pgo_build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
 command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2-client"; exit 1; }
 cargo build --release --quiet --bin precis --example loadgen
+precis=${PRECIS_BIN:-./target/release/precis}
+echo "server binary: $precis"
 work=$(mktemp -d)
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
@@ -30,7 +34,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 addr="127.0.0.1:$port"
 server_cpus=${SERVER_CPUS:-0-$(($(nproc)-1))}
 client_cpus=${CLIENT_CPUS:-0-$(($(nproc)-1))}
-taskset -c "$server_cpus" ./target/release/precis serve --listen "$addr" \
+taskset -c "$server_cpus" "$precis" serve --listen "$addr" \
   --max-concurrent-requests 512 2>"$work/server.log" &
 server_pid=$!
 sleep 1
@@ -119,7 +123,7 @@ echo "server: $(rss)  (after tonic client)"
 
 echo "== memory at concurrency 64: a fresh server, Process only, peak RSS (VmHWM)"
 kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true
-taskset -c "$server_cpus" ./target/release/precis serve --listen "$addr" 2>"$work/server.log" &
+taskset -c "$server_cpus" "$precis" serve --listen "$addr" 2>"$work/server.log" &
 server_pid=$!
 sleep 1
 taskset -c "$client_cpus" h2load -D "$seconds" -c 64 -m 1 -t 1 -d "$work/process.bin" \
