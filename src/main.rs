@@ -345,21 +345,40 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(json: bool) {
+/// Starts the log on stderr; it is written until the returned guard is
+/// dropped, which writes what is still queued.
+///
+/// A line is formatted on the thread that logs it and written by a thread
+/// of its own (tracing-appender), which writes the lines queued meanwhile
+/// together and flushes whenever the queue is empty: a line is out as soon
+/// as that thread runs, and a loaded server makes one `write` for many
+/// lines. Each RPC logs a line, and writing it to stderr on the worker that
+/// served the call was 9.5% of the server's perf samples under GetInfo
+/// (docs/PERFORMANCE.md, "Twenty-first session"). Not lossy: when 128,000
+/// lines are queued, logging waits, as a blocked stderr made it wait before.
+fn init_tracing(json: bool) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("precis-log")
+        .finish(io::BufWriter::with_capacity(LOG_BUFFER_BYTES, io::stderr()));
     // Colours only for a person at a terminal: a sidecar's stderr goes to
     // a log collector, where escape codes are noise in every line.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(io::stderr().is_terminal())
-        .with_writer(io::stderr);
+        .with_writer(writer);
     if json {
         builder.json().init();
     } else {
         builder.init();
     }
+    guard
 }
+
+/// The log thread's buffer: the most bytes of lines written in one `write`.
+const LOG_BUFFER_BYTES: usize = 64 * 1024;
 
 /// Builds what the engine builds on first use (regexes, word lists,
 /// segmenters; [`Engine::warm_up`]) before the server listens, so that no
@@ -378,7 +397,7 @@ fn warm_up(config: &ServerConfig) {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    init_tracing(args.log_json);
+    let _log = init_tracing(args.log_json);
     let ops = &args.ops;
     let metrics_listen = match ops.metrics_listen.trim() {
         "" => None,
