@@ -354,13 +354,15 @@ fn main() -> ExitCode {
 /// as that thread runs, and a loaded server makes one `write` for many
 /// lines. Each RPC logs a line, and writing it to stderr on the worker that
 /// served the call was 9.5% of the server's perf samples under GetInfo
-/// (docs/PERFORMANCE.md, "Twenty-first session"). Not lossy: when 128,000
-/// lines are queued, logging waits, as a blocked stderr made it wait before.
+/// (docs/PERFORMANCE.md, "Twenty-first session"). Not lossy: when
+/// [`LOG_QUEUE_LINES`] lines are queued, logging waits, as a blocked stderr
+/// made it wait before.
 fn init_tracing(json: bool) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
+        .buffered_lines_limit(LOG_QUEUE_LINES)
         .thread_name("precis-log")
         .finish(io::BufWriter::with_capacity(LOG_BUFFER_BYTES, io::stderr()));
     // Colours only for a person at a terminal: a sidecar's stderr goes to
@@ -379,6 +381,11 @@ fn init_tracing(json: bool) -> tracing_appender::non_blocking::WorkerGuard {
 
 /// The log thread's buffer: the most bytes of lines written in one `write`.
 const LOG_BUFFER_BYTES: usize = 64 * 1024;
+
+/// The most lines queued for the log thread: ~0.2 s of a loaded server's
+/// RPC lines. The queue's slots are allocated up front (tracing-appender's
+/// default of 128,000 lines added 4 MB to the server's RSS).
+const LOG_QUEUE_LINES: usize = 8 * 1024;
 
 /// Builds what the engine builds on first use (regexes, word lists,
 /// segmenters; [`Engine::warm_up`]) before the server listens, so that no
