@@ -19,14 +19,8 @@ command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2
 rounds=$1
 seconds=$2
 shift 2
-work=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-python3 scripts/load_article.py "$work/article.txt"
-python3 scripts/grpc_body.py process "$work/article.txt" "$work/process.bin"
-python3 scripts/grpc_body.py getinfo "$work/getinfo.bin"
+# $work: the load-test article and the request bodies.
+source scripts/load_bodies.sh
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 

@@ -20,15 +20,8 @@ command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2
 cargo build --release --quiet --bin precis --example loadgen
 precis=${PRECIS_BIN:-./target/release/precis}
 echo "server binary: $precis"
-work=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-# The ~5 KB load-test article: the seed article and its first paragraphs again.
-python3 scripts/load_article.py "$work/article.txt"
-python3 scripts/grpc_body.py process "$work/article.txt" "$work/process.bin"
-python3 scripts/grpc_body.py getinfo "$work/getinfo.bin"
+# $work: the load-test article and the request bodies.
+source scripts/load_bodies.sh
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 addr="127.0.0.1:$port"
