@@ -11,7 +11,8 @@
 # e.g.   scripts/ab_rounds.sh 4 3 base=/tmp/precis-base new=target/release/precis
 #        scripts/ab_rounds.sh 3 3 info=target/release/precis,RUST_LOG=info \
 #          warn=target/release/precis,RUST_LOG=warn
-# Server logs go to $TMPDIR (a file, as in the load test).
+# Each server's log goes to a file (as in the load test) in the work
+# directory, removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2-client"; exit 1; }

@@ -1,4 +1,4 @@
-# Sourced by the load scripts (scripts/loadtest.sh, scripts/ab_rounds.sh):
+# Sourced by the load scripts (loadtest.sh, ab_rounds.sh, server_stages.sh):
 # a work directory, removed on exit with the server in $server_pid (if
 # any) stopped, holding the ~5 KB load-test article (the seed article and
 # its first paragraphs again) and the gRPC request bodies of Process on it

@@ -23,19 +23,11 @@ cd "$(dirname "$0")/.."
 seconds=${1:-5}
 command -v h2load >/dev/null || { echo "needs h2load: apt-get install -y nghttp2-client"; exit 1; }
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 cores"; exit 1; }
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# $work: the load-test article and the request bodies.
+source scripts/load_bodies.sh
 
 bin=$(scripts/patched_server.sh scripts/server_stages.patch server-stages)
 cargo build --release --quiet --example server_path
-
-python3 scripts/load_article.py "$work/article.txt"
-python3 scripts/grpc_body.py process "$work/article.txt" "$work/process.bin"
 
 echo "== alone: examples/server_path --time on core 0"
 for flush_kb in 0 2048 4096; do
