@@ -6,8 +6,10 @@
 # machine) runs with the client on all cores, and its line says so
 # ("client_shares_cores": true); a point with more threads than cores is
 # skipped. Best on a machine with >= 17 cores; the 16-core device machine
-# runs every point.
-# Usage: scripts/scaling.sh [SECONDS_PER_POINT]  -> one JSON line per point
+# runs every point. Then the JSONL CLI at 1, 2, 4, 8 and 16 jobs (up to the
+# machine's cores; scripts/cli_jobs.sh, two rounds).
+# Usage: scripts/scaling.sh [SECONDS_PER_POINT]  -> one JSON line per point,
+#        then the CLI's table
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -30,3 +32,4 @@ for n in 1 2 4 8 16; do
   echo "{\"threads\": $n, \"client_shares_cores\": $shares, \"result\": $result}"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done
+scripts/cli_jobs.sh 2 6 process

@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::io::{self, IsTerminal, Read};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,10 +30,11 @@ const JSONL_BUFFER: usize = 64 * 1024;
 /// Where `--jsonl` answers go: standard output without the line buffer of
 /// `io::Stdout`, which scans every write for its last newline (2% of a
 /// summarize run); the answers are whole lines in a `BufWriter` already.
-fn jsonl_stdout() -> Box<dyn io::Write> {
+/// `Send`: with several jobs a thread of its own writes the answers.
+fn jsonl_stdout() -> Box<dyn io::Write + Send> {
     match as_file(io::stdout()) {
         Some(file) => Box::new(file),
-        None => Box::new(io::stdout().lock()),
+        None => Box::new(io::stdout()),
     }
 }
 
@@ -293,6 +295,11 @@ struct DocumentArgs {
     /// Read JSON Lines on stdin and write one JSON line per input line.
     #[arg(long)]
     jsonl: bool,
+    /// With --jsonl: lines answered at once, each job on a thread of its
+    /// own; the answers stay in input order and are the same for any
+    /// number of jobs. Default: the CPUs this process may run on.
+    #[arg(long, env = "PRECIS_JOBS")]
+    jobs: Option<NonZeroUsize>,
     /// Language hint (BCP-47); detected when absent.
     #[arg(long)]
     lang: Option<String>,
@@ -530,7 +537,10 @@ fn document(command: Command, args: DocumentArgs) -> ExitCode {
     if args.jsonl {
         let mut stdin = io::BufReader::with_capacity(JSONL_BUFFER, jsonl_stdin());
         let stdout = io::BufWriter::with_capacity(JSONL_BUFFER, jsonl_stdout());
-        return match cli::run_jsonl(&engine, command, &mut stdin, stdout) {
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN));
+        return match cli::run_jsonl(&engine, command, &mut stdin, stdout, jobs) {
             Ok(0) => ExitCode::SUCCESS,
             Ok(failed) => {
                 eprintln!("precis: {failed} line(s) failed");

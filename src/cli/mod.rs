@@ -8,8 +8,11 @@
 //! "message", "field"}}` and processing continues.
 
 pub mod idf;
+mod jsonl;
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+pub use jsonl::run_jsonl;
+
+use std::io::{self, Write};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -450,49 +453,6 @@ fn answer_assemble_line(line: &str) -> Result<Value, Value> {
     } else {
         Ok(out)
     }
-}
-
-/// Reads JSON Lines from `input` and writes one line per input line to
-/// `output`. Returns the number of failed lines. Blank lines are skipped.
-///
-/// Answers are flushed whenever `input` has no whole line buffered, before
-/// waiting for more: a caller that writes one request and waits for its
-/// answer (a co-process) gets it at once, and a bulk run still writes in
-/// large blocks (one flush per input buffer's worth of lines).
-pub fn run_jsonl<R: Read>(
-    engine: &Engine,
-    command: Command,
-    input: &mut BufReader<R>,
-    mut output: impl Write,
-) -> io::Result<usize> {
-    let mut failed = 0usize;
-    // One input and one output buffer for all lines.
-    let (mut buffer, mut answer) = (String::new(), Vec::new());
-    loop {
-        buffer.clear();
-        if !input.buffer().contains(&b'\n') {
-            output.flush()?;
-        }
-        if input.read_line(&mut buffer)? == 0 {
-            break;
-        }
-        let line = buffer.strip_suffix('\n').unwrap_or(&buffer);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        answer.clear();
-        match answer_line(engine, command, line, &mut answer) {
-            Ok(()) => output.write_all(&answer)?,
-            Err(error) => {
-                failed += 1;
-                serde_json::to_writer(&mut output, &error)?;
-            }
-        }
-        output.write_all(b"\n")?;
-    }
-    output.flush()?;
-    Ok(failed)
 }
 
 /// Human-readable output for one document.

@@ -61,7 +61,7 @@ fn process_jsonl_matches_grpc_message_shape() {
 
 /// A caller that writes one request and waits for its answer before
 /// writing the next (a co-process) gets each answer while its input is
-/// still open.
+/// still open, on one job or several.
 #[test]
 fn jsonl_answers_each_line_while_input_stays_open() {
     use std::io::{BufRead, BufReader, Write};
@@ -69,31 +69,69 @@ fn jsonl_answers_each_line_while_input_stays_open() {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
-        .args(["segment", "--jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let _ = tx.send(line.unwrap());
+    for jobs in ["1", "2"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
+            .args(["segment", "--jsonl", "--jobs", jobs])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let _ = tx.send(line.unwrap());
+            }
+        });
+        for id in ["first", "second", "third"] {
+            let line = serde_json::json!({"id": id, "text": "One sentence. And another."});
+            writeln!(stdin, "{line}").unwrap();
+            stdin.flush().unwrap();
+            let answer = rx
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("{jobs} job(s): an answer before the input is closed"));
+            let answer: Value = serde_json::from_str(&answer).unwrap();
+            assert_eq!(answer["id"], id);
+            assert_eq!(answer["sentences"].as_array().unwrap().len(), 2);
         }
-    });
-    for id in ["first", "second"] {
-        let line = serde_json::json!({"id": id, "text": "One sentence. And another."});
-        writeln!(stdin, "{line}").unwrap();
-        stdin.flush().unwrap();
-        let answer = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("an answer before the input is closed");
-        let answer: Value = serde_json::from_str(&answer).unwrap();
-        assert_eq!(answer["id"], id);
-        assert_eq!(answer["sentences"].as_array().unwrap().len(), 2);
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
     }
-    drop(stdin);
-    assert!(child.wait().unwrap().success());
+}
+
+/// `--jobs` (and `PRECIS_JOBS`) change how many lines are answered at once,
+/// not the answers: the same lines in the same order, the same exit status.
+#[test]
+fn jsonl_jobs_give_the_same_output_in_input_order() {
+    let mut lines: Vec<String> = (0..40)
+        .map(|i| {
+            // Articles of different lengths, so that later lines finish first.
+            let paragraphs = SEED_ARTICLE
+                .split("\n\n")
+                .take(1 + i % 5)
+                .collect::<Vec<_>>();
+            serde_json::json!({"id": i, "text": paragraphs.join("\n\n")}).to_string()
+        })
+        .collect();
+    lines.insert(5, "{not json".to_string());
+    let input = lines.join("\n") + "\n";
+    let run = |jobs: &[&str], env_jobs: Option<&str>| {
+        let args = [&["process", "--jsonl"], jobs].concat();
+        let output = crate::support::binary_output(&args, &[("PRECIS_JOBS", env_jobs)], &input);
+        (output.stdout, output.status.code())
+    };
+    let one = run(&["--jobs", "1"], None);
+    assert_eq!(one.1, Some(1), "the malformed line fails the run");
+    let ids: Vec<Value> = String::from_utf8(one.0.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone())
+        .collect();
+    let mut expected: Vec<Value> = (0..40).map(Value::from).collect();
+    expected.insert(5, Value::Null);
+    assert_eq!(ids, expected);
+    assert!(one == run(&["--jobs", "3"], None), "--jobs 3");
+    assert!(one == run(&[], Some("2")), "PRECIS_JOBS=2");
+    assert!(one == run(&[], None), "the default");
 }

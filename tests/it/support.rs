@@ -79,10 +79,34 @@ impl TestServer {
 /// Runs the `precis` binary with `args`, writes `input` to its stdin, and
 /// returns its stdout parsed as JSON Lines and whether it exited 0.
 pub fn run_binary(args: &[&str], input: &str) -> (Vec<serde_json::Value>, bool) {
+    let output = binary_output(args, &[], input);
+    let lines = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, output.status.success())
+}
+
+/// Runs the `precis` binary with `args` and the environment variables
+/// `env` set (or removed, for `None`), writes `input` to its stdin, and
+/// returns what it wrote and its exit status.
+pub fn binary_output(
+    args: &[&str],
+    env: &[(&str, Option<&str>)],
+    input: &str,
+) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_precis"))
-        .args(args)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_precis"));
+    command.args(args);
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -94,11 +118,5 @@ pub fn run_binary(args: &[&str], input: &str) -> (Vec<serde_json::Value>, bool) 
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let lines = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (lines, output.status.success())
+    child.wait_with_output().unwrap()
 }
