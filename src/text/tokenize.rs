@@ -340,7 +340,7 @@ impl Tokenizer {
             run.clear();
         };
         let mut words = 0;
-        for word in text.split_word_bounds() {
+        for word in uax29::word_bounds(text) {
             if word.chars().any(char_props::is_alphanumeric) {
                 words += cjk_word_count(word);
             }
