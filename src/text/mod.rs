@@ -225,13 +225,19 @@ pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)>
     let mut pos = 0;
     std::iter::from_fn(move || {
         // ASCII is skipped a chunk at a time (`is_ascii` reads words), then
-        // the lead byte found within the chunk.
+        // the lead byte found within the chunk. In text of other scripts
+        // (Chinese, Thai) the next character is most often non-ASCII too,
+        // and is taken without a chunk scan.
         let rest = &bytes[pos..];
-        let skipped = rest
-            .chunks_exact(16)
-            .take_while(|chunk| chunk.is_ascii())
-            .count()
-            * 16;
+        let skipped = match rest.first() {
+            Some(byte) if !byte.is_ascii() => 0,
+            _ => {
+                rest.chunks_exact(16)
+                    .take_while(|chunk| chunk.is_ascii())
+                    .count()
+                    * 16
+            }
+        };
         let at = pos + skipped + rest[skipped..].iter().position(|b| !b.is_ascii())?;
         let c = text[at..]
             .chars()
