@@ -9,6 +9,7 @@
 //! * Vietnamese: syllables plus syllable bigrams (Vietnamese words are
 //!   mostly two syllables, so bigrams carry most of the meaning).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -267,10 +268,10 @@ impl Tokenizer {
 
     /// Vietnamese: syllables (without stop words) and syllable bigrams.
     fn vietnamese_terms(&self, text: &str, emit: &mut dyn FnMut(&str)) -> usize {
-        let words: Vec<String> = uax29::words(text).map(str::to_lowercase).collect();
+        let words: Vec<Cow<str>> = uax29::words(text).map(char_props::to_lowercase).collect();
         let mut bigram = String::new();
         for (i, word) in words.iter().enumerate() {
-            if !self.stopwords.contains(word) {
+            if !self.stopwords.contains(word.as_ref()) {
                 emit(word);
             }
             if let Some(next) = words.get(i + 1) {
@@ -304,8 +305,9 @@ impl Tokenizer {
     ) -> usize {
         debug_assert!(is_icu_word_language(&self.language));
         for word in words {
-            let word = text[word.start..word.end].to_lowercase();
-            if word.chars().all(|c| !char_props::is_alphabetic(c)) || self.stopwords.contains(&word)
+            let word = char_props::to_lowercase(&text[word.start..word.end]);
+            if word.chars().all(|c| !char_props::is_alphabetic(c))
+                || self.stopwords.contains(word.as_ref())
             {
                 continue;
             }
