@@ -4,7 +4,8 @@
 //! `unicode_segmentation::UnicodeWords` looks up the word-break property of
 //! every character in Unicode tables. English and most Western European news
 //! is ASCII plus a few other characters: Latin-1 letters, curly quotes,
-//! dashes, currency signs, the no-break space. Their properties are a handful
+//! dashes, currency signs, the no-break space; Vietnamese adds the letters of
+//! Latin Extended-A, -B and Additional. Their properties are a handful
 //! of classes, so [`words`] walks such text directly and yields exactly the
 //! same words (a property test compares the two on random text of those
 //! characters). Text with any other character takes the table-driven path.
@@ -97,8 +98,11 @@ fn fast_class(c: char) -> Option<Class> {
         // `ascii_class` are Other (WB3 keeps CR LF together, but both are
         // outside words either way).
         '\0'..='\x7F' => ASCII_CLASSES[c as usize],
-        // Latin-1 letters, without × and ÷.
+        // Latin-1 letters, without × and ÷; Latin Extended-A and -B and
+        // Latin Extended Additional, letters all (Vietnamese: ơ ư đ ạ ế ...;
+        // Central European, Turkish, Pinyin tone marks).
         'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' => Class::Letter,
+        '\u{100}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => Class::Letter,
         '‘' | '’' => Class::MidNumLet,
         '\u{A0}' | '¡' | '¢' | '£' | '¥' | '§' | '©' | '«' | '°' | '±' | '»' | '¿' | '–' | '—'
         | '“' | '”' | '•' | '…' | '€' => Class::Other,
@@ -440,6 +444,24 @@ mod tests {
         Ok(())
     }
 
+    /// Every character the fast path takes as a letter beyond Latin-1 is
+    /// one: the same words as the tables beside letters, digits, the
+    /// characters that join words and a combining mark.
+    #[test]
+    fn extended_latin_letters_are_letters() {
+        for c in ('\u{100}'..='\u{24F}').chain('\u{1E00}'..='\u{1EFF}') {
+            for text in [
+                format!("a{c}b {c}"),
+                format!("1{c}2"),
+                format!("{c}.{c}:{c}'{c}"),
+                format!("{c},1 {c}_"),
+                format!("x{c}\u{301}y"),
+            ] {
+                same_words_as_unicode(&text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -464,7 +486,7 @@ mod tests {
         /// characters the fast path takes.
         #[test]
         fn latin_fast_path_matches_unicode_words(
-            text in "([a-bA0-1_:.',; \n!\"-]|[ªµºÀÖØöøÿé×÷]|[‘’\u{A0}¡¢£¥§©«°±»¿–—“”•…€]){0,40}"
+            text in "([a-bA0-1_:.',; \n!\"-]|[ªµºÀÖØöøÿé×÷]|[ơưđĐạếộỹǅȳḀ]|[‘’\u{A0}¡¢£¥§©«°±»¿–—“”•…€]){0,40}"
         ) {
             same_words_as_unicode(&text)?;
         }
