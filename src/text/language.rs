@@ -107,8 +107,8 @@ pub fn detect(text: &str) -> String {
     if let Some(code) = detect_by_script(sample) {
         return code.to_string();
     }
-    if looks_english(sample) {
-        return "en".to_string();
+    if let Some(code) = plain_latin_language(sample) {
+        return code.to_string();
     }
     let short_end = sample
         .char_indices()
@@ -128,23 +128,57 @@ pub fn detect(text: &str) -> String {
     }
 }
 
-/// Whether `sample` (the first 1,000 code points) is plainly English: at
-/// least [`MARKER_MIN_WORDS`] words, of which at least [`MARKER_MIN_SHARE`]
-/// are [`ENGLISH_MARKERS`]. whatlang costs ~660,000 instructions a call
-/// whatever the sample's length (it scores every Latin-script language's
-/// trigram profile), a fifth of an unhinted Process; this settles most
-/// English news for ~20,000. Measured on the 2,741 dev texts in
-/// ../shared/data (docs/performance-history.md): the markers are a median 18% of an
-/// English text's words (90% of the English texts reach 10%), and at most
-/// 4.2% of any other language's (de, fr, es, nl, id, vi, fil, ja, zh, th
-/// with embedded Latin words...); no detected language changed.
-fn looks_english(sample: &str) -> bool {
-    let (mut words, mut markers) = (0usize, 0usize);
+/// English or Vietnamese, when `sample` (the first 1,000 code points)
+/// plainly is one of them, on one pass over its words; `None` leaves the
+/// decision to whatlang, which costs ~660,000 instructions a call whatever
+/// the sample's length (it scores every Latin-script language's trigram
+/// profile), a fifth of an unhinted English Process and 15% of a
+/// Vietnamese one. Both need at least [`MARKER_MIN_WORDS`] words.
+///
+/// - English: at least [`MARKER_MIN_SHARE`] of the words are
+///   [`ENGLISH_MARKERS`]. Measured on the 2,741 dev texts in ../shared/data
+///   (docs/performance-history.md): the markers are a median 18% of an
+///   English text's words (90% of the English texts reach 10%), and at
+///   most 4.2% of any other language's (de, fr, es, nl, id, vi, fil, ja, zh,
+///   th with embedded Latin words...); no detected language changed.
+/// - Vietnamese: at least [`VIETNAMESE_MIN_SHARE`] of the words have a
+///   letter only Vietnamese writes ([`is_vietnamese_letter`]). Measured on
+///   the same texts (docs/PERFORMANCE.md): a median 45% of a Vietnamese
+///   text's words (the lowest 10%), 0 in every other language; no detected
+///   language changed.
+fn plain_latin_language(sample: &str) -> Option<&'static str> {
+    let (mut words, mut english, mut vietnamese) = (0usize, 0usize, 0usize);
     for word in crate::text::uax29::words(sample) {
         words += 1;
-        markers += usize::from(is_english_marker(word));
+        english += usize::from(is_english_marker(word));
+        vietnamese += usize::from(!word.is_ascii() && word.chars().any(is_vietnamese_letter));
     }
-    words >= MARKER_MIN_WORDS && markers as f64 >= MARKER_MIN_SHARE * words as f64
+    let share = |n: usize, min: f64| n as f64 >= min * words as f64;
+    if words < MARKER_MIN_WORDS {
+        None
+    } else if share(english, MARKER_MIN_SHARE) {
+        Some("en")
+    } else if share(vietnamese, VIETNAMESE_MIN_SHARE) {
+        Some("vi")
+    } else {
+        None
+    }
+}
+
+/// Letters that only Vietnamese writes: ơ, ư, đ, and the vowels that carry
+/// a circumflex, breve or horn and a tone mark, or a hook above (ấ ặ ề ổ
+/// ợ ữ ả ẻ ỉ ỏ ủ ỷ...). Not the vowels with a dot below or a tilde alone
+/// (ạ ẹ ọ ị ẽ ỹ), which Yoruba, Igbo and Guarani write too.
+fn is_vietnamese_letter(c: char) -> bool {
+    matches!(c,
+        'Đ' | 'đ' | 'Ơ' | 'ơ' | 'Ư' | 'ư'
+        | '\u{1EA2}'..='\u{1EB7}' // Ả ả Ấ ấ Ầ ầ Ẩ ẩ Ẫ ẫ Ậ ậ Ắ ắ Ằ ằ Ẳ ẳ Ẵ ẵ Ặ ặ
+        | '\u{1EBA}' | '\u{1EBB}' // Ẻ ẻ
+        | '\u{1EBE}'..='\u{1EC9}' // Ế ế Ề ề Ể ể Ễ ễ Ệ ệ Ỉ ỉ
+        | '\u{1ECE}'..='\u{1EE3}' // Ỏ ỏ Ố ố Ồ ồ Ổ ổ Ỗ ỗ Ộ ộ Ớ ớ Ờ ờ Ở ở Ỡ ỡ Ợ ợ
+        | '\u{1EE6}'..='\u{1EF1}' // Ủ ủ Ứ ứ Ừ ừ Ử ử Ữ ữ Ự ự
+        | '\u{1EF6}' | '\u{1EF7}' // Ỷ ỷ
+    )
 }
 
 fn is_english_marker(word: &str) -> bool {
@@ -192,6 +226,7 @@ const fn pack(word: &[u8]) -> u64 {
 }
 const MARKER_MIN_WORDS: usize = 40;
 const MARKER_MIN_SHARE: f64 = 0.10;
+const VIETNAMESE_MIN_SHARE: f64 = 0.15;
 
 /// Code points of the first, cheaper language detection attempt, and the
 /// whatlang confidence that settles it (measured: on the 2,741 dev texts of
@@ -646,11 +681,12 @@ mod tests {
              this year, after protests in the capital that were the largest since the \
              election.",
         );
-        assert!(looks_english(&english));
+        assert_eq!(plain_latin_language(&english), Some("en"));
         // Too short to tell: whatlang decides.
-        assert!(!looks_english(
-            "The minister said that the bill would pass."
-        ));
+        assert_eq!(
+            plain_latin_language("The minister said that the bill would pass."),
+            None
+        );
         // Other Latin-script languages, in news register.
         for other in [
             "Menteri Keuangan mengatakan pada hari Senin bahwa pemerintah tidak akan \
@@ -663,14 +699,30 @@ mod tests {
              år, efter protester i hovedstaden, som var de største siden valget.",
             "Der Minister sagte am Montag, die Regierung werde die Treibstoffpreise in \
              diesem Jahr nicht erhöhen, nach Protesten in der Hauptstadt.",
-            "Bộ trưởng cho biết hôm thứ Hai rằng chính phủ sẽ không tăng giá nhiên liệu \
-             trong năm nay, sau các cuộc biểu tình ở thủ đô.",
         ] {
             let other = twice(other);
-            assert!(!looks_english(&other), "{other}");
+            assert_eq!(plain_latin_language(&other), None, "{other}");
             assert_ne!(detect(&other), "en", "{other}");
         }
         assert_eq!(detect(&english), "en");
+        let vietnamese = twice(
+            "Bộ trưởng cho biết hôm thứ Hai rằng chính phủ sẽ không tăng giá nhiên liệu \
+             trong năm nay, sau các cuộc biểu tình ở thủ đô.",
+        );
+        assert_eq!(plain_latin_language(&vietnamese), Some("vi"));
+        assert_eq!(detect(&vietnamese), "vi");
+        // An English report with Vietnamese names is English.
+        let names = twice(
+            "Nguyễn Phú Trọng met the minister in Hà Nội on Monday, and said that the \
+             talks with Đà Nẵng officials were the first since the election.",
+        );
+        assert_eq!(plain_latin_language(&names), Some("en"));
+        // Yoruba's dotted vowels are not Vietnamese letters.
+        let yoruba = twice(
+            "Ọmọ ẹgbẹ́ ọ̀tọ̀ ni wọ́n ṣe ìpàdé ní ọjọ́ Ajé láti jíròrò lórí ọ̀rọ̀ \
+             ìdàgbàsókè ètò ọrọ̀ ajé orílẹ̀-èdè náà àti àwọn ìpínlẹ̀ rẹ̀ gbogbo.",
+        );
+        assert_eq!(plain_latin_language(&yoruba), None);
     }
 
     /// What the byte check in `detect_by_script` relies on: every counted
