@@ -392,10 +392,14 @@ impl Protector {
                 add(&mut spans, m.start(), m.end(), PlaceholderKind::Hashtag);
             }
         }
-        // Most sentences with a digit have no date's shape.
-        let date_shape = has_digit && date_shape(text);
-        for m in matches_in(date_shape.then(|| patterns.date.for_haystack(text)), text) {
-            add(&mut spans, m.start(), m.end(), PlaceholderKind::Date);
+        // Most sentences with a digit have no date's shape. A date holds
+        // digits (`\d`, which `is_numeric` includes) and separators only.
+        if has_digit && date_shape(text) {
+            let is_date_part =
+                |c: char| char_props::is_numeric(c) || matches!(c, '-' | '/' | '.' | ':');
+            for (start, end) in patterns.date.find_in_runs(text, is_date_part) {
+                add(&mut spans, start, end, PlaceholderKind::Date);
+            }
         }
         if has_digit {
             for (start, end) in numbers(text) {
