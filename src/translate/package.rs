@@ -137,13 +137,31 @@ pub struct Counts {
 /// Whether `c` is a grapheme cluster of its own wherever it stands (UAX#29
 /// Grapheme_Cluster_Break Other or Control, never joined to a neighbour):
 /// ASCII but for CR LF, which [`Counts::of`] counts apart, Latin-1, and the
-/// quotes, dashes, bullet, ellipsis and euro sign of Western news. Text of
-/// these alone needs no grapheme segmentation (property-tested against
-/// unicode-segmentation).
+/// quotes, dashes, bullet, ellipsis and euro sign of Western news; the
+/// precomposed letters of Latin Extended-A, -B and Additional (Vietnamese,
+/// Central European), Han ideographs and the common CJK and fullwidth
+/// punctuation (Chinese). Text of these alone needs no grapheme
+/// segmentation (every one checked against unicode-segmentation, and
+/// property-tested); combining marks, Thai and other scripts whose
+/// characters join take the segmenter.
 fn is_own_grapheme(c: char) -> bool {
     matches!(
         c,
-        '\0'..='\u{FF}' | '‘' | '’' | '“' | '”' | '–' | '—' | '•' | '…' | '€'
+        '\0'..='\u{24F}'
+            | '\u{1E00}'..='\u{1EFF}'
+            | '‘'
+            | '’'
+            | '“'
+            | '”'
+            | '–'
+            | '—'
+            | '•'
+            | '…'
+            | '€'
+            | '\u{3000}'..='\u{3029}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{FF01}'..='\u{FF5E}'
     )
 }
 
@@ -1174,10 +1192,30 @@ mod tests {
             (words, characters)
         }
 
+        /// Every character taken as its own grapheme stays one beside
+        /// itself and the others (a character of any class that joins, an
+        /// Extend, SpacingMark, Prepend, ZWJ, Hangul jamo or regional
+        /// indicator, joins `a` or itself).
+        #[test]
+        fn own_graphemes_are_graphemes_of_their_own() {
+            use unicode_segmentation::UnicodeSegmentation;
+            let others = ['a', 'é', 'ơ', 'ế', '中', '、', '！', '€', '\0', '\u{AD}'];
+            for c in (0..=0xFFFF_u32).filter_map(char::from_u32) {
+                if !super::super::is_own_grapheme(c) || c == '\r' || c == '\n' {
+                    continue;
+                }
+                for other in others.into_iter().chain([c]) {
+                    for text in [format!("{c}{other}"), format!("{other}{c}")] {
+                        assert_eq!(text.graphemes(true).count(), 2, "{text:?}");
+                    }
+                }
+            }
+        }
+
         proptest! {
             #[test]
             fn graphemes_of_latin_text_without_segmentation(
-                text in "([a-z \r\n\t\x00-\x1F]|[\u{80}-\u{FF}]|[‘’“”–—•…€])*",
+                text in "([a-z \r\n\t\x00-\x1F]|[\u{80}-\u{FF}]|[‘’“”–—•…€]|[ơưđạếộǅȳ中文、。（）！，])*",
                 other in "(\u{301}|\u{200D}|\u{1F1E6}|\u{1100}|\u{AC00})?",
             ) {
                 use unicode_segmentation::UnicodeSegmentation;
