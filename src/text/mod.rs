@@ -221,24 +221,33 @@ pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 
 /// [`non_ascii_chars`] with the byte offset of each.
 pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
-        // ASCII is skipped a chunk at a time (`is_ascii` reads words), then
-        // the lead byte found within the chunk. In text of other scripts
-        // (Chinese, Thai) the next character is most often non-ASCII too,
-        // and is taken without a chunk scan.
-        let rest = &bytes[pos..];
-        let skipped = match rest.first() {
-            Some(byte) if !byte.is_ascii() => 0,
-            _ => {
-                rest.chunks_exact(16)
-                    .take_while(|chunk| chunk.is_ascii())
-                    .count()
-                    * 16
+        // Sixteen bytes at a time, as two little-endian words: the lowest
+        // set high bit of a word is its first non-ASCII byte. As cheap a
+        // few bytes from the last one (Vietnamese letters, the spaces and
+        // digits of Chinese and Thai) as far (the rare one in Latin-script
+        // text).
+        let mut at = pos;
+        while let Some(chunk) = bytes.get(at..at + 16) {
+            let (low, high) = chunk.split_at(8);
+            let low = u64::from_le_bytes(low.try_into().expect("eight bytes")) & HIGH_BITS;
+            let high = u64::from_le_bytes(high.try_into().expect("eight bytes")) & HIGH_BITS;
+            if low != 0 {
+                at += (low.trailing_zeros() / 8) as usize;
+                break;
             }
-        };
-        let at = pos + skipped + rest[skipped..].iter().position(|b| !b.is_ascii())?;
+            if high != 0 {
+                at += 8 + (high.trailing_zeros() / 8) as usize;
+                break;
+            }
+            at += 16;
+        }
+        if bytes.get(at).is_none_or(u8::is_ascii) {
+            at += bytes[at..].iter().position(|b| !b.is_ascii())?;
+        }
         let c = text[at..]
             .chars()
             .next()
