@@ -165,13 +165,57 @@ fn is_own_grapheme(c: char) -> bool {
     )
 }
 
-/// Code points and UTF-16 units of a text, and whether each of its
-/// characters is a grapheme cluster of its own ([`is_own_grapheme`]).
+/// How a text's grapheme clusters can be counted, from the characters it
+/// holds (ordered: a text takes the last kind any of its characters needs).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum GraphemeShape {
+    /// Every character is a cluster of its own ([`is_own_grapheme`]).
+    Own,
+    /// Those and Thai, whose marks join the character before them
+    /// ([`thai_graphemes`]).
+    Thai,
+    /// Anything else: UAX#29 grapheme segmentation.
+    Segment,
+}
+
+impl GraphemeShape {
+    fn of(c: char) -> GraphemeShape {
+        if is_own_grapheme(c) {
+            GraphemeShape::Own
+        } else if ('\u{E00}'..='\u{E7F}').contains(&c) {
+            GraphemeShape::Thai
+        } else {
+            GraphemeShape::Segment
+        }
+    }
+}
+
+/// The grapheme clusters of text of [`GraphemeShape::Thai`] (CR LF
+/// counted as two): a Thai vowel or tone mark that UAX#29 joins to the
+/// character before it (Extend: U+0E31, U+0E34-0E3A, U+0E47-0E4E;
+/// SpacingMark: U+0E33, GB9 and GB9a) starts no cluster, unless it follows
+/// a control character or nothing (GB4); every other character starts
+/// one (no Thai character is Prepend). Every Thai code point and the
+/// counts on mixed text are checked against unicode-segmentation.
+fn thai_graphemes(text: &str) -> usize {
+    let mut graphemes = 0;
+    let mut after_control = true;
+    for c in text.chars() {
+        let joins = matches!(c, '\u{E31}' | '\u{E33}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}');
+        graphemes += usize::from(!joins || after_control);
+        // The characters of `is_own_grapheme` that are Control, CR or LF.
+        after_control = matches!(c, '\0'..='\x1F' | '\x7F'..='\u{9F}' | '\u{AD}');
+    }
+    graphemes
+}
+
+/// Code points and UTF-16 units of a text, and how its graphemes can be
+/// counted.
 #[derive(Clone, Copy)]
 struct Units {
     code_points: usize,
     utf16_units: usize,
-    own_graphemes: bool,
+    graphemes: GraphemeShape,
 }
 
 impl Default for Units {
@@ -179,7 +223,7 @@ impl Default for Units {
         Units {
             code_points: 0,
             utf16_units: 0,
-            own_graphemes: true,
+            graphemes: GraphemeShape::Own,
         }
     }
 }
@@ -189,7 +233,7 @@ impl Units {
         Units {
             code_points: self.code_points + 1,
             utf16_units: self.utf16_units + c.len_utf16(),
-            own_graphemes: self.own_graphemes && is_own_grapheme(c),
+            graphemes: self.graphemes.max(GraphemeShape::of(c)),
         }
     }
 }
@@ -238,7 +282,7 @@ fn class_bytes(text: &str) -> (Vec<u8>, Units) {
     let units = Units {
         code_points: out.len(),
         utf16_units: others.utf16_units + ascii,
-        own_graphemes: others.own_graphemes,
+        graphemes: others.graphemes,
     };
     (out, units)
 }
@@ -386,10 +430,10 @@ impl Counts {
             (text.len(), text.len(), text.len() - crlf)
         } else {
             let units = units.unwrap_or_else(|| text.chars().fold(Units::default(), Units::add));
-            let graphemes = if units.own_graphemes {
-                units.code_points - crlf
-            } else {
-                text.graphemes(true).count()
+            let graphemes = match units.graphemes {
+                GraphemeShape::Own => units.code_points - crlf,
+                GraphemeShape::Thai => thai_graphemes(text) - crlf,
+                GraphemeShape::Segment => text.graphemes(true).count(),
             };
             (units.code_points, units.utf16_units, graphemes)
         };
@@ -1212,7 +1256,42 @@ mod tests {
             }
         }
 
+        /// Every Thai code point joins the character before it exactly
+        /// when `thai_graphemes` says so, and never the one after it.
+        #[test]
+        fn thai_marks_join_as_counted() {
+            use unicode_segmentation::UnicodeSegmentation;
+            for c in ('\u{E00}'..='\u{E7F}').chain(['a', '\n', '\u{AD}', 'é']) {
+                for before in ["a", "ก", "\n", "\r", "\t", "\u{AD}", "é", "ะ", "\u{E49}"] {
+                    for after in ["a", "ก", "เ", "\n"] {
+                        let text = format!("{before}{c}{after}");
+                        let crlf = text.matches("\r\n").count();
+                        assert_eq!(
+                            super::super::thai_graphemes(&text) - crlf,
+                            text.graphemes(true).count(),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+
         proptest! {
+            /// Counts of Thai text, with the control characters, CR LF and
+            /// other characters it meets, on the counted path and with a
+            /// character that sends it to the segmenter.
+            #[test]
+            fn graphemes_of_thai_text_without_segmentation(
+                text in "([กขเแโใไะาำิีึืุูั่้๊๋็์ํ๎ฯๆ๐-๙a-c1 .\r\n\t\u{AD}]|[éơ中“])*",
+                other in "(\u{301}|\u{200D}|\u{1100})?",
+            ) {
+                use unicode_segmentation::UnicodeSegmentation;
+                for text in [text.clone(), format!("{text}{other}{text}")] {
+                    let counts = super::super::Counts::of(&text, "th", &[]);
+                    prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
+                }
+            }
+
             #[test]
             fn graphemes_of_latin_text_without_segmentation(
                 text in "([a-z \r\n\t\x00-\x1F]|[\u{80}-\u{FF}]|[‘’“”–—•…€]|[ơưđạếộǅȳ中文、。（）！，])*",
@@ -1314,7 +1393,7 @@ mod tests {
             assert_eq!(stand_in.len(), text.chars().count());
             assert_eq!(units.code_points, text.chars().count());
             assert_eq!(units.utf16_units, text.encode_utf16().count());
-            assert!(!units.own_graphemes);
+            assert!(units.graphemes == super::super::GraphemeShape::Segment);
         }
     }
 }
