@@ -13,8 +13,6 @@
 //! Sentences are byte spans into the original text, trimmed of surrounding
 //! whitespace; everything between two sentences is whitespace.
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 
 use crate::text::char_props;
@@ -622,15 +620,8 @@ impl Splitter<'_> {
             return false;
         }
         let word = without_elision(word);
-        // Most words before a full stop are lowercase ASCII already.
-        let lower: Cow<str> = if word
-            .bytes()
-            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-        {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(word.to_lowercase())
-        };
+        // Most words before a full stop are lowercase already: borrowed.
+        let lower = char_props::to_lowercase(word);
         let lower = lower.as_ref();
         let next_starts_sentence = self.data.is_sentence_starter(next_word);
         let next_is_digit = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());

@@ -164,6 +164,14 @@ mod tests {
     const DATES: &str =
         r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b";
 
+    /// The (start, end) of the date pattern's matches on the whole text.
+    fn date_spans(text: &str) -> Vec<(usize, usize)> {
+        find_all(&compile(DATES), text)
+            .iter()
+            .map(|&(start, m)| (start, start + m.len()))
+            .collect()
+    }
+
     fn is_date_part(c: char) -> bool {
         c.is_numeric() || matches!(c, '-' | '/' | '.' | ':')
     }
@@ -172,10 +180,7 @@ mod tests {
     fn runs_find_the_dates_of_vietnamese_and_chinese_text() {
         let regex = BoundaryRegex::new(DATES);
         let text = "Ngày 12/3/2024, lúc 10:30 (2024-03-12) và 1.2.2025; 于2024年10:30举行 ２０２４-０３-１２";
-        let expected: Vec<(usize, usize)> = find_all(&compile(DATES), text)
-            .iter()
-            .map(|&(start, m)| (start, start + m.len()))
-            .collect();
+        let expected = date_spans(text);
         assert_eq!(expected.len(), 5, "{expected:?}");
         assert_eq!(regex.find_in_runs(text, is_date_part), expected);
     }
@@ -195,10 +200,7 @@ mod tests {
             ).prop_map(|parts| parts.concat())
         ) {
             let regex = BoundaryRegex::new(DATES);
-            let expected: Vec<(usize, usize)> = find_all(&compile(DATES), &text)
-                .iter()
-                .map(|&(start, m)| (start, start + m.len()))
-                .collect();
+            let expected = date_spans(&text);
             prop_assert_eq!(regex.find_in_runs(&text, is_date_part), expected);
         }
 

@@ -1276,6 +1276,24 @@ mod tests {
             }
         }
 
+        /// The grapheme count of `text` on the counted path, then of
+        /// `text`, `other`, `text`, where `other` is a character that joins
+        /// its neighbours (combining accent, ZWJ, regional indicator,
+        /// Hangul) and sends the text to the segmenter: both as
+        /// unicode-segmentation counts them.
+        fn graphemes_as_segmented(
+            text: &str,
+            other: &str,
+            language: &str,
+        ) -> Result<(), TestCaseError> {
+            use unicode_segmentation::UnicodeSegmentation;
+            for text in [text.to_string(), format!("{text}{other}{text}")] {
+                let counts = super::super::Counts::of(&text, language, &[]);
+                prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
+            }
+            Ok(())
+        }
+
         proptest! {
             /// Counts of Thai text, with the control characters, CR LF and
             /// other characters it meets, on the counted path and with a
@@ -1285,11 +1303,7 @@ mod tests {
                 text in "([กขเแโใไะาำิีึืุูั่้๊๋็์ํ๎ฯๆ๐-๙a-c1 .\r\n\t\u{AD}]|[éơ中“])*",
                 other in "(\u{301}|\u{200D}|\u{1100})?",
             ) {
-                use unicode_segmentation::UnicodeSegmentation;
-                for text in [text.clone(), format!("{text}{other}{text}")] {
-                    let counts = super::super::Counts::of(&text, "th", &[]);
-                    prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
-                }
+                graphemes_as_segmented(&text, &other, "th")?;
             }
 
             #[test]
@@ -1297,14 +1311,7 @@ mod tests {
                 text in "([a-z \r\n\t\x00-\x1F]|[\u{80}-\u{FF}]|[‘’“”–—•…€]|[ơưđạếộǅȳ中文、。（）！，])*",
                 other in "(\u{301}|\u{200D}|\u{1F1E6}|\u{1100}|\u{AC00})?",
             ) {
-                use unicode_segmentation::UnicodeSegmentation;
-                // The fast path alone, then with a character that joins its
-                // neighbours (combining accent, ZWJ, regional indicator,
-                // Hangul), which must take the segmenter.
-                for text in [text.clone(), format!("{text}{other}{text}")] {
-                    let counts = super::super::Counts::of(&text, "en", &[]);
-                    prop_assert_eq!(counts.graphemes, text.graphemes(true).count());
-                }
+                graphemes_as_segmented(&text, &other, "en")?;
             }
 
             /// Words and GMX-V characters, on both the byte and the
