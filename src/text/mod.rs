@@ -225,33 +225,34 @@ pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)>
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
-        // Sixteen bytes at a time, as two little-endian words: the lowest
-        // set high bit of a word is its first non-ASCII byte. As cheap a
-        // few bytes from the last one (Vietnamese letters, the spaces and
+        // A non-ASCII byte where the last character ended (most of Chinese,
+        // Thai and Vietnamese text) is taken at once; otherwise the next
+        // one is searched sixteen bytes at a time, as two little-endian
+        // words: the lowest set high bit of a word is its first non-ASCII
+        // byte. As cheap a few bytes from the last one (the spaces and
         // digits of Chinese and Thai) as far (the rare one in Latin-script
         // text).
         let mut at = pos;
-        while let Some(chunk) = bytes.get(at..at + 16) {
-            let (low, high) = chunk.split_at(8);
-            let low = u64::from_le_bytes(low.try_into().expect("eight bytes")) & HIGH_BITS;
-            let high = u64::from_le_bytes(high.try_into().expect("eight bytes")) & HIGH_BITS;
-            if low != 0 {
-                at += (low.trailing_zeros() / 8) as usize;
-                break;
+        if bytes.get(at).is_some_and(u8::is_ascii) {
+            while let Some(chunk) = bytes.get(at..at + 16) {
+                let (low, high) = chunk.split_at(8);
+                let low = u64::from_le_bytes(low.try_into().expect("eight bytes")) & HIGH_BITS;
+                let high = u64::from_le_bytes(high.try_into().expect("eight bytes")) & HIGH_BITS;
+                if low != 0 {
+                    at += (low.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                if high != 0 {
+                    at += 8 + (high.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                at += 16;
             }
-            if high != 0 {
-                at += 8 + (high.trailing_zeros() / 8) as usize;
-                break;
+            if bytes.get(at).is_none_or(u8::is_ascii) {
+                at += bytes[at..].iter().position(|b| !b.is_ascii())?;
             }
-            at += 16;
         }
-        if bytes.get(at).is_none_or(u8::is_ascii) {
-            at += bytes[at..].iter().position(|b| !b.is_ascii())?;
-        }
-        let c = text[at..]
-            .chars()
-            .next()
-            .expect("a character at a lead byte");
+        let c = text[at..].chars().next()?;
         pos = at + c.len_utf8();
         Some((at, c))
     })
@@ -289,12 +290,16 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// The lead-byte walk finds the non-ASCII characters in order, also
-        /// after runs of ASCII longer than the chunks it skips.
+        /// The lead-byte walk finds the non-ASCII characters and their
+        /// offsets in order: next to each other, and after runs of ASCII
+        /// shorter and longer than the chunks it skips.
         #[test]
         fn non_ascii_chars_are_the_chars_outside_ascii(text in "([a-c .]{0,40}|[é–“€]|\\PC){0,12}") {
-            let expected: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
-            proptest::prop_assert_eq!(non_ascii_chars(&text).collect::<Vec<_>>(), expected);
+            let expected: Vec<(usize, char)> =
+                text.char_indices().filter(|(_, c)| !c.is_ascii()).collect();
+            proptest::prop_assert_eq!(non_ascii_char_indices(&text).collect::<Vec<_>>(), expected.clone());
+            let chars: Vec<char> = expected.into_iter().map(|(_, c)| c).collect();
+            proptest::prop_assert_eq!(non_ascii_chars(&text).collect::<Vec<_>>(), chars);
         }
     }
 
