@@ -119,7 +119,8 @@ static PATTERNS: MetadataPatterns = MetadataPatterns {
     label: LazyLock::new(|| {
         Regex::new(r"^\s*[\p{L}][\p{L}\p{M}'’-]*(?:\s+[\p{L}\p{M}'’-]+){0,3}\s*[:：]").unwrap()
     }),
-    // Month names or numeric dates, years, clock times.
+    // Month names or numeric dates, years, clock times. Its matches hold
+    // only `is_date_character`s.
     date: BoundaryRegex::new(
         r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|wed|thu|fri|sat|sun)\b|\b(?:19|20)\d\d\b|\b\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?\b|\d{4}年|\d{1,2}月\d{1,2}日",
     ),
@@ -132,6 +133,21 @@ static PATTERNS: MetadataPatterns = MetadataPatterns {
     // "By Jane Doe", "Oleh Budi", "Por María".
     byline: LazyLock::new(|| Regex::new(r"^(?:By|BY|Por|Par|Oleh|Von|Bởi)\s+\p{Lu}").unwrap()),
 };
+
+/// Every character a match of the `date` pattern can hold, and more: the
+/// pattern's letters are ASCII, or what `(?i)` folds to them (`ſ`, the
+/// Kelvin sign), its digits are Unicode `\d`, and its separators and CJK
+/// date characters are listed. A Chinese or Thai line is searched for dates
+/// only in its runs of these (`BoundaryRegex::is_match_in_runs`), not on
+/// the regex crate's backtracker over the whole line.
+fn is_date_character(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || c.is_numeric()
+        || matches!(
+            c,
+            ':' | '/' | '.' | '-' | '年' | '月' | '日' | 'ſ' | '\u{212a}'
+        )
+}
 
 fn patterns() -> &'static MetadataPatterns {
     &PATTERNS
@@ -186,7 +202,7 @@ pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
         return true;
     }
     // "Published on January 14, 2026", "Wed, Jan 14 2026 08:44 pm"
-    words <= 8 && !final_punct && patterns.date.is_match(sentence)
+    words <= 8 && !final_punct && patterns.date.is_match_in_runs(sentence, is_date_character)
 }
 
 #[cfg(test)]
@@ -199,8 +215,43 @@ mod tests {
         Regex::new(r"^(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)+(?:/\S*)?$").unwrap()
     });
 
+    /// Every character that one of the date pattern's atoms matches (its
+    /// letters under `(?i)`, `\d`, its separators and CJK characters) is an
+    /// `is_date_character`, over all of Unicode.
+    #[test]
+    fn date_characters_cover_the_date_pattern() {
+        let atoms = Regex::new(r"^(?i:[a-z]|\d|[:/.\-年月日])$").unwrap();
+        let mut buf = [0u8; 4];
+        let missed: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| atoms.is_match(c.encode_utf8(&mut buf)) && !is_date_character(c))
+            .collect();
+        assert_eq!(missed, Vec::<char>::new());
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// Searching the runs of date characters answers as the date
+        /// pattern on the whole line, for lines mixing month names, years,
+        /// clock times and CJK dates with Han, Thai, Vietnamese and Latin
+        /// letters, fullwidth digits and the letters `(?i)` folds.
+        #[test]
+        fn date_runs_answer_as_the_date_pattern(
+            pieces in proptest::collection::vec(prop::sample::select(vec![
+                "Jan", "march", "SEPT", "ſun", "wed", "2024", "1999", "12", "7", ":", "/", "-",
+                ".", "年", "月", "日", "新闻", "于", "ข่าว", "Ngày", "ệ", "a", "x", " ", "_",
+                "２０２４", "٣", "\u{212a}",
+            ]), 0..10)
+        ) {
+            let text: String = pieces.concat();
+            let unicode = Regex::new(PATTERNS.date.source()).unwrap();
+            prop_assert_eq!(
+                PATTERNS.date.is_match_in_runs(&text, is_date_character),
+                unicode.is_match(&text),
+                "{:?}", text
+            );
+        }
+
         /// Strings built from the pieces the pattern cares about (schemes,
         /// `www.`, dots, slashes, hyphens, Latin, Vietnamese, Thai and CJK
         /// letters, ASCII and Thai digits, marks, spaces, colons).

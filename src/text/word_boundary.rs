@@ -51,6 +51,11 @@ impl BoundaryRegex {
         }
     }
 
+    /// The pattern as written.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
     pub fn is_match(&self, haystack: &str) -> bool {
         self.for_haystack(haystack).is_match(haystack)
     }
@@ -80,9 +85,39 @@ impl BoundaryRegex {
                 .collect();
         }
         let mut found = Vec::new();
-        let mut chars = haystack.char_indices().peekable();
-        // The byte where the character before the current run starts.
-        let mut before = 0;
+        for (before, after) in run_windows(haystack, part) {
+            let window = &haystack[before..after];
+            let regex = self.for_haystack(window);
+            found.extend(
+                regex
+                    .find_iter(window)
+                    .map(|m| (before + m.start(), before + m.end())),
+            );
+        }
+        found
+    }
+
+    /// [`is_match`](Self::is_match), searching only the runs of `part`
+    /// characters as [`find_in_runs`](Self::find_in_runs) does, for the
+    /// same kind of pattern.
+    pub fn is_match_in_runs(&self, haystack: &str, part: impl Fn(char) -> bool) -> bool {
+        if !has_non_ascii_word_character(haystack) {
+            return self.is_match(haystack);
+        }
+        run_windows(haystack, part).any(|(before, after)| self.is_match(&haystack[before..after]))
+    }
+}
+
+/// The maximal runs of `part` characters in `haystack`, each widened by
+/// the character on either side of it (where there is one): (start, end).
+fn run_windows<'h>(
+    haystack: &'h str,
+    part: impl Fn(char) -> bool + 'h,
+) -> impl Iterator<Item = (usize, usize)> + 'h {
+    let mut chars = haystack.char_indices().peekable();
+    // The byte where the character before the current run starts.
+    let mut before = 0;
+    std::iter::from_fn(move || {
         while let Some((start, c)) = chars.next() {
             if !part(c) {
                 before = start;
@@ -100,17 +135,12 @@ impl BoundaryRegex {
                 .chars()
                 .next()
                 .map_or(end, |c| end + c.len_utf8());
-            let window = &haystack[before..after];
-            let regex = self.for_haystack(window);
-            found.extend(
-                regex
-                    .find_iter(window)
-                    .map(|m| (before + m.start(), before + m.end())),
-            );
+            let window = (before, after);
             before = end;
+            return Some(window);
         }
-        found
-    }
+        None
+    })
 }
 
 fn compile(source: &str) -> Regex {
