@@ -886,9 +886,13 @@ fn normalize(text: &str) -> Cow<'_, str> {
     // line break after it). Most text then has single spaces between words
     // and is NFC (ASCII always is): already normal.
     let text = text.trim();
-    let spaced = is_single_spaced(text);
-    if spaced && text.is_ascii() {
-        return text.into();
+    let bytes_spaced = bytes_single_spaced(text.as_bytes());
+    if text.is_ascii() {
+        return if bytes_spaced {
+            text.into()
+        } else {
+            fold_whitespace(text).into()
+        };
     }
     // The quick check skips recomposition of text that is NFC already. It
     // looks up only the characters that are not NFC_QC=Yes with combining
@@ -898,22 +902,25 @@ fn normalize(text: &str) -> Cow<'_, str> {
     // ASCII characters it is not given are dropped, which keeps each
     // character that is not NFC_QC=Yes and each pair of adjacent combining
     // marks, so a Yes for the rest is a Yes for the text (a Maybe only costs
-    // the composition).
-    let nfc: Cow<'_, str> =
-        match unicode_normalization::is_nfc_quick(non_ascii_chars(text).map(|c| {
-            if char_props::is_nfc_starter(c) {
-                'a'
-            } else {
-                c
-            }
-        })) {
-            unicode_normalization::IsNormalized::Yes => text.into(),
-            _ => text.nfc().collect::<String>().into(),
-        };
-    if spaced && matches!(nfc, Cow::Borrowed(_)) {
-        return nfc;
+    // the composition). The same walk notes whitespace outside ASCII, the
+    // rest of single spacing (`bytes_single_spaced`): a Yes has seen every
+    // character.
+    let mut other_whitespace = false;
+    let quick = unicode_normalization::is_nfc_quick(non_ascii_chars(text).map(|c| {
+        other_whitespace |= c.is_whitespace();
+        if char_props::is_nfc_starter(c) {
+            'a'
+        } else {
+            c
+        }
+    }));
+    match quick {
+        unicode_normalization::IsNormalized::Yes if bytes_spaced && !other_whitespace => {
+            text.into()
+        }
+        unicode_normalization::IsNormalized::Yes => fold_whitespace(text).into(),
+        _ => fold_whitespace(&text.nfc().collect::<String>()).into(),
     }
-    fold_whitespace(&nfc).into()
 }
 
 /// `text.split_whitespace()` joined with single spaces, in one pass that
@@ -960,24 +967,23 @@ fn fold_whitespace(text: &str) -> String {
     out
 }
 
-/// Whether the only whitespace in `text` is single spaces between other
-/// characters: what `split_whitespace` + `join(" ")` returns unchanged.
-fn is_single_spaced(text: &str) -> bool {
-    let bytes = text.as_bytes();
+/// Whether the only ASCII whitespace in `bytes` is single spaces between
+/// other characters (no space at either end or after another, no other
+/// ASCII whitespace); with no whitespace outside ASCII (which `normalize`
+/// checks on its walk over those characters), `text.split_whitespace()`
+/// joined with single spaces is the text.
+fn bytes_single_spaced(bytes: &[u8]) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
     // One branch-free pass over byte pairs (it vectorizes): two spaces in a
-    // row, or ASCII whitespace other than a space. Then the non-ASCII
-    // characters, if any: U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
-    // U+2029, U+202F, U+205F and U+3000 are whitespace too.
+    // row, or ASCII whitespace other than a space.
     let control = |b: u8| b.wrapping_sub(b'\t') < 5;
     let last = bytes.last().is_some_and(|&b| control(b));
     let next = bytes.get(1..).unwrap_or_default();
-    let spaced = !bytes.iter().zip(next).fold(last, |bad, (&a, &b)| {
+    !bytes.iter().zip(next).fold(last, |bad, (&a, &b)| {
         bad | ((a == b' ') & (b == b' ')) | control(a)
-    });
-    spaced && (text.is_ascii() || !non_ascii_chars(text).any(char::is_whitespace))
+    })
 }
 
 /// `text` with each placeholder but glossary terms replaced by `{kind}`.
@@ -1369,17 +1375,16 @@ mod tests {
             }
         }
 
+        /// Every character between two letters: whitespace (ASCII or not)
+        /// is folded, and every other character kept as NFC has it.
         #[test]
-        fn every_whitespace_character_breaks_single_spacing() {
+        fn normalize_folds_every_whitespace_character() {
+            use unicode_normalization::UnicodeNormalization;
             for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
                 let text = format!("a{c}b");
-                let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                assert_eq!(
-                    super::super::is_single_spaced(&text),
-                    folded == text,
-                    "U+{:04X}",
-                    c as u32
-                );
+                let nfc: String = text.nfc().collect();
+                let folded = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(super::super::normalize(&text), folded, "U+{:04X}", c as u32);
             }
         }
 
