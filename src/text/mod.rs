@@ -233,8 +233,12 @@ pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)>
         // digits of Chinese and Thai) as far (the rare one in Latin-script
         // text).
         let mut at = pos;
-        if bytes.get(at).is_some_and(u8::is_ascii) {
-            while let Some(chunk) = bytes.get(at..at + 16) {
+        if *bytes.get(at)? < 0x80 {
+            loop {
+                let Some(chunk) = bytes.get(at..at + 16) else {
+                    at += bytes[at..].iter().position(|&b| b >= 0x80)?;
+                    break;
+                };
                 let (low, high) = chunk.split_at(8);
                 let low = u64::from_le_bytes(low.try_into().expect("eight bytes")) & HIGH_BITS;
                 let high = u64::from_le_bytes(high.try_into().expect("eight bytes")) & HIGH_BITS;
@@ -248,14 +252,35 @@ pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)>
                 }
                 at += 16;
             }
-            if bytes.get(at).is_none_or(u8::is_ascii) {
-                at += bytes[at..].iter().position(|b| !b.is_ascii())?;
-            }
         }
-        let c = text[at..].chars().next()?;
-        pos = at + c.len_utf8();
+        // A non-ASCII byte after ASCII or a whole character is a lead
+        // byte: its character is decoded here, its length known from it.
+        let (c, len) = decode_at_lead_byte(bytes, at);
+        pos = at + len;
         Some((at, c))
     })
+}
+
+/// The character whose lead byte (non-ASCII) is `bytes[at]`, in valid
+/// UTF-8, and its length in bytes.
+#[inline(always)]
+fn decode_at_lead_byte(bytes: &[u8], at: usize) -> (char, usize) {
+    let lead = u32::from(bytes[at]);
+    let continuation = |k: usize| u32::from(bytes[at + k] & 0x3F);
+    let (code, len) = if lead < 0xE0 {
+        ((lead & 0x1F) << 6 | continuation(1), 2)
+    } else if lead < 0xF0 {
+        (
+            (lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2),
+            3,
+        )
+    } else {
+        (
+            (lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3),
+            4,
+        )
+    };
+    (char::from_u32(code).expect("valid UTF-8"), len)
 }
 
 fn warnings(text: &str) -> Vec<String> {
@@ -300,6 +325,21 @@ mod tests {
             proptest::prop_assert_eq!(non_ascii_char_indices(&text).collect::<Vec<_>>(), expected.clone());
             let chars: Vec<char> = expected.into_iter().map(|(_, c)| c).collect();
             proptest::prop_assert_eq!(non_ascii_chars(&text).collect::<Vec<_>>(), chars);
+        }
+    }
+
+    /// Every code point outside ASCII is decoded, after ASCII and after
+    /// itself.
+    #[test]
+    fn the_walk_decodes_every_character() {
+        for c in (0x80..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let text = format!("a{c}{c}");
+            let expected = [(1, c), (1 + c.len_utf8(), c)];
+            assert!(
+                non_ascii_char_indices(&text).eq(expected),
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 
