@@ -126,6 +126,20 @@ struct CachedWord {
     id: u32,
 }
 
+impl CachedWord {
+    /// The id of the word's term in `document` (`None`: no term), which
+    /// `number` gives the first time it is asked for there.
+    #[inline(always)]
+    fn id_in(&mut self, document: &Document, number: &mut dyn FnMut(&str) -> u32) -> Option<u32> {
+        let term = self.term.as_deref()?;
+        if self.document != document.0 {
+            self.id = number(term);
+            self.document = document.0;
+        }
+        Some(self.id)
+    }
+}
+
 /// One document's numbering of its terms, for
 /// [`Tokenizer::for_each_term_id`]. Each value is new (a process-wide
 /// count), so an id the cache holds for another document is never taken
@@ -210,12 +224,8 @@ impl Tokenizer {
             return self.uncached_terms(text, &mut |term| emit(number(term)));
         }
         self.for_each_cached_word(text, |word| {
-            if let Some(term) = &word.term {
-                if word.document != document.0 {
-                    word.id = number(term);
-                    word.document = document.0;
-                }
-                emit(word.id);
+            if let Some(id) = word.id_in(document, number) {
+                emit(id);
             }
         })
     }
@@ -332,16 +342,12 @@ impl Tokenizer {
                 bigram.push_str(syllable);
                 emit(number(&bigram));
             }
-            if !word.stop {
-                if word.document != document.0 {
-                    word.id = number(syllable);
-                    word.document = document.0;
-                }
-                emit(word.id);
-            }
             bigram.clear();
             bigram.push_str(syllable);
             bigram.push(' ');
+            if !word.stop {
+                emit(word.id_in(document, number).expect("a syllable has a term"));
+            }
         })
     }
 
@@ -574,20 +580,7 @@ mod tests {
         // words the other numbered first.
         let tokenizer = Tokenizer::new("en");
         let ids_of = |document: &Document, numbering: &mut Vec<String>, text: &str| {
-            let mut ids = Vec::new();
-            tokenizer.for_each_term_id(
-                text,
-                document,
-                &mut |term| match numbering.iter().position(|t| t == term) {
-                    Some(id) => id as u32,
-                    None => {
-                        numbering.push(term.to_string());
-                        numbering.len() as u32 - 1
-                    }
-                },
-                &mut |id| ids.push(id),
-            );
-            ids
+            numbered_terms(&tokenizer, text, document, numbering).0
         };
         let (first, second) = (Document::new(), Document::new());
         let (mut first_terms, mut second_terms) = (Vec::new(), Vec::new());
@@ -609,6 +602,31 @@ mod tests {
         assert_eq!(terms, [2, 0, 1].map(|id: usize| first_terms[id].clone()));
     }
 
+    /// The term ids `for_each_term_id` gives `text` in `document`, with
+    /// `numbering` (the terms in id order) numbering new terms, and the word
+    /// count.
+    fn numbered_terms(
+        tokenizer: &Tokenizer,
+        text: &str,
+        document: &Document,
+        numbering: &mut Vec<String>,
+    ) -> (Vec<u32>, usize) {
+        let mut ids = Vec::new();
+        let words = tokenizer.for_each_term_id(
+            text,
+            document,
+            &mut |term| match numbering.iter().position(|t| t == term) {
+                Some(id) => id as u32,
+                None => {
+                    numbering.push(term.to_string());
+                    numbering.len() as u32 - 1
+                }
+            },
+            &mut |id| ids.push(id),
+        );
+        (ids, words)
+    }
+
     proptest! {
         /// Vietnamese terms numbered through the word cache are the terms
         /// `vietnamese_terms` gives, in order and numbered in order of first
@@ -627,19 +645,8 @@ mod tests {
                 let mut numbering: Vec<String> = Vec::new();
                 let mut expected_numbering: Vec<String> = Vec::new();
                 for sentence in &sentences {
-                    let mut ids = Vec::new();
-                    let words = tokenizer.for_each_term_id(
-                        sentence,
-                        &document,
-                        &mut |term| match numbering.iter().position(|t| t == term) {
-                            Some(id) => id as u32,
-                            None => {
-                                numbering.push(term.to_string());
-                                numbering.len() as u32 - 1
-                            }
-                        },
-                        &mut |id| ids.push(id),
-                    );
+                    let (ids, words) =
+                        numbered_terms(&tokenizer, sentence, &document, &mut numbering);
                     let mut terms = Vec::new();
                     let expected_words =
                         tokenizer.vietnamese_terms(sentence, &mut |term| terms.push(term.to_string()));
