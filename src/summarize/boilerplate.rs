@@ -223,7 +223,7 @@ fn stand_in(sentence: &str) -> Option<Vec<u8>> {
             c as u8
         } else if folds_to_ascii(c) {
             return None;
-        } else if regex_syntax::is_word_character(c) {
+        } else if char_props::is_word_character(c) {
             if char_props::is_numeric(c) {
                 b'0'
             } else {

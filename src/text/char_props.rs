@@ -12,7 +12,10 @@
 //!
 //! The same pages answer [`is_nfc_starter`] from unicode-normalization's
 //! tables, which searched per character cost Thai and Chinese packages
-//! most of their normalization.
+//! most of their normalization, and [`is_word_character`] (the regex
+//! crate's Unicode `\w`), which a binary search of regex-syntax's table
+//! answered for every non-ASCII character of a sentence in boilerplate
+//! screening.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -21,6 +24,7 @@ const ALPHABETIC: u8 = 1;
 const NUMERIC: u8 = 2;
 const NFC_STARTER: u8 = 4;
 const LOWERCASE_ITSELF: u8 = 8;
+const WORD_CHARACTER: u8 = 16;
 
 /// Page `n` holds the flags of U+nn00..=U+nnFF, made on first use.
 static PAGES: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
@@ -33,6 +37,7 @@ fn computed(c: char) -> u8 {
         | flag(c.is_numeric(), NUMERIC)
         | flag(computed_nfc_starter(c), NFC_STARTER)
         | flag(computed_lowercase_itself(c), LOWERCASE_ITSELF)
+        | flag(regex_syntax::is_word_character(c), WORD_CHARACTER)
 }
 
 fn computed_lowercase_itself(c: char) -> bool {
@@ -104,6 +109,16 @@ pub fn is_nfc_starter(c: char) -> bool {
     flags(c) & NFC_STARTER != 0
 }
 
+/// `regex_syntax::is_word_character(c)`: whether the regex crate's Unicode
+/// `\w` matches `c`.
+#[inline]
+pub fn is_word_character(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    flags(c) & WORD_CHARACTER != 0
+}
+
 /// `text.to_lowercase()`, borrowed when no character changes: text of
 /// scripts without case (Thai, Lao, Khmer, Burmese, Chinese) and words
 /// already in lowercase. The standard library searches its case tables for
@@ -148,6 +163,12 @@ mod tests {
             assert_eq!(
                 is_nfc_starter(c),
                 computed_nfc_starter(c),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                is_word_character(c),
+                regex_syntax::is_word_character(c),
                 "U+{:04X}",
                 c as u32
             );

@@ -20,6 +20,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::text::{char_props, non_ascii_chars};
+
 /// A pattern with `\b`, compiled on first use in the flavour a haystack needs.
 pub struct BoundaryRegex {
     source: &'static str,
@@ -149,10 +151,7 @@ fn compile(source: &str) -> Regex {
 
 /// Whether `text` has a non-ASCII character that Unicode `\w` matches.
 fn has_non_ascii_word_character(text: &str) -> bool {
-    !text.is_ascii()
-        && text
-            .chars()
-            .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
+    !text.is_ascii() && non_ascii_chars(text).any(char_props::is_word_character)
 }
 
 #[cfg(test)]
