@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::text::char_class::CharClass;
+use crate::text::char_props;
 use crate::text::segment::LineShape;
 use crate::text::word_boundary::BoundaryRegex;
 use crate::text::{Sentence, SentenceKind};
@@ -142,7 +143,7 @@ static PATTERNS: MetadataPatterns = MetadataPatterns {
 /// the regex crate's backtracker over the whole line.
 fn is_date_character(c: char) -> bool {
     c.is_ascii_alphanumeric()
-        || c.is_numeric()
+        || char_props::is_numeric(c)
         || matches!(
             c,
             ':' | '/' | '.' | '-' | '年' | '月' | '日' | 'ſ' | '\u{212a}'
