@@ -5,7 +5,6 @@
 
 pub mod char_class;
 pub mod char_props;
-pub mod cj_words;
 pub mod language;
 pub mod layout;
 pub mod segment;
@@ -14,6 +13,7 @@ pub mod srx;
 pub mod tokenize;
 pub mod uax29;
 pub mod word_boundary;
+pub mod word_walk;
 pub mod words;
 
 use serde::Serialize;

@@ -12,6 +12,8 @@ use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::text::word_walk;
+
 static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
@@ -25,8 +27,19 @@ pub struct Word {
 }
 
 /// The word-like segments of `text`, in order (spaces and punctuation are
-/// skipped).
+/// skipped): ICU4X's, in one walk over its data for Chinese, Japanese and
+/// Thai (`text::word_walk`).
 pub fn words(text: &str) -> Vec<Word> {
+    word_walk::words(text)
+}
+
+/// `words(text).len()`, without the vector where the walk can.
+pub fn count(text: &str) -> usize {
+    word_walk::count(text)
+}
+
+/// [`words`] as ICU4X's word iterator gives them.
+pub fn icu_words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut breaks = SEGMENTER.segment_str(text);
     let mut previous = 0usize;

@@ -16,9 +16,7 @@ use crate::summarize::Summary;
 use crate::text::char_props;
 use crate::text::language::is_unspaced;
 use crate::text::tokenize;
-use crate::text::{
-    Segmentation, SentenceKind, cj_words, non_ascii_char_indices, non_ascii_chars, words,
-};
+use crate::text::{Segmentation, SentenceKind, non_ascii_char_indices, non_ascii_chars, words};
 use crate::translate::engines::{CustomLimits, EngineProfile, EngineTarget, Style};
 use crate::translate::protect::{Placeholder, PlaceholderKind, Protector, protected_text};
 use crate::translate::{render, xliff};
@@ -404,8 +402,7 @@ impl Counts {
             // Without markup the prose is the text the count was made of.
             match dictionary_words {
                 Some(words) if !has_markup => words,
-                _ if matches!(language, "zh" | "ja") => cj_words::count(&prose),
-                _ => words::words(&prose).len(),
+                _ => words::count(&prose),
             }
         } else {
             whitespace_words
