@@ -41,7 +41,9 @@ use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use icu_collections::char16trie::{Char16Trie, Char16TrieCursor};
+use icu_collections::codepointinvlist::CodePointInversionList;
 use icu_provider::prelude::*;
+use icu_segmenter::GraphemeClusterSegmenter;
 use icu_segmenter::provider::{
     Baked, DictionaryBreakData, RuleBreakData, SegmenterBreakWordV1, SegmenterDictionaryAutoV2,
     SegmenterDictionaryExtendedV2,
@@ -81,11 +83,47 @@ pub fn one_walk(text: &str) -> Option<Vec<Word>> {
 struct Data {
     rules: &'static RuleBreakData<'static>,
     chinese_japanese: &'static Char16Trie<'static>,
-    /// The trie's symbol of each character of the Thai block (0xFF: none).
-    thai_symbols: [u8; 128],
-    /// The Thai trie's cursor after each character of the Thai block: the
-    /// first step of each piece of a run, from the trie's widest node.
-    thai_first_steps: Vec<ZeroTrieSimpleAsciiCursor<'static>>,
+    /// Thai, Lao, Khmer and Burmese, in the order of [`Southeast`].
+    southeast: [SoutheastDictionary; 4],
+}
+
+/// One of ICU4X's dictionaries of a Southeast Asian script: a trie over
+/// the symbols of an alphabet of at most 128 characters.
+struct SoutheastDictionary {
+    /// The first character of the script's main block.
+    block: u32,
+    /// The trie's symbol of each character of that block (0xFF: none).
+    symbols: Vec<u8>,
+    /// The alphabet, for the script's characters outside the block.
+    alphabet: &'static CodePointInversionList<'static>,
+    /// The trie's cursor after each symbol: the first step of each piece
+    /// of a run, from the trie's widest node.
+    first_steps: Vec<ZeroTrieSimpleAsciiCursor<'static>>,
+    /// How the script's grapheme clusters are found.
+    clusters: Clusters,
+}
+
+/// Where a script's grapheme clusters end.
+#[derive(Debug, Clone, Copy)]
+enum Clusters {
+    /// Before any character that is not a Thai mark ([`is_thai_mark`]):
+    /// in Thai a cluster is a letter and the marks after it (a test holds
+    /// this to ICU4X's grapheme segmenter on every pair of characters).
+    BeforeThaiLetters,
+    /// The same in Lao ([`is_lao_mark`]).
+    BeforeLaoLetters,
+    /// Where ICU4X's grapheme segmenter says: Khmer and Burmese join
+    /// consonants across a coeng or virama.
+    Segmenter,
+}
+
+/// The Southeast Asian scripts whose runs ICU4X hands to a dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Southeast {
+    Thai,
+    Lao,
+    Khmer,
+    Burmese,
 }
 
 /// `None` where the baked data is not what the walk reads (a trie of
@@ -100,32 +138,104 @@ static DATA: LazyLock<Option<Data>> = LazyLock::new(|| {
     else {
         return None;
     };
-    let Some(DictionaryBreakData::ZeroTrie { alphabet, trie }) =
-        dictionary::<SegmenterDictionaryExtendedV2>("thaidict")
-    else {
+    let southeast = [
+        ("thaidict", 0x0E00, 0x80, Clusters::BeforeThaiLetters),
+        ("laodict", 0x0E80, 0x80, Clusters::BeforeLaoLetters),
+        ("khmerdict", 0x1780, 0x80, Clusters::Segmenter),
+        ("burmesedict", 0x1000, 0xA0, Clusters::Segmenter),
+    ]
+    .map(|(name, block, length, clusters)| {
+        SoutheastDictionary::load(name, block, length, clusters)
+    });
+    let [Some(thai), Some(lao), Some(khmer), Some(burmese)] = southeast else {
         return None;
     };
-    let mut thai_symbols = [0xFF; 128];
-    for (offset, symbol) in thai_symbols.iter_mut().enumerate() {
-        if let Some(position) = alphabet.position32(0x0E00 + offset as u32) {
-            *symbol = u8::try_from(position).ok()?;
-        }
-    }
-    let thai_first_steps = thai_symbols
-        .iter()
-        .map(|&symbol| {
-            let mut cursor = trie.cursor();
-            cursor.step(symbol);
-            cursor
-        })
-        .collect();
     Some(Data {
         rules,
         chinese_japanese,
-        thai_symbols,
-        thai_first_steps,
+        southeast: [thai, lao, khmer, burmese],
     })
 });
+
+impl SoutheastDictionary {
+    fn load(name: &'static str, block: u32, length: u32, clusters: Clusters) -> Option<Self> {
+        let Some(DictionaryBreakData::ZeroTrie { alphabet, trie }) =
+            dictionary::<SegmenterDictionaryExtendedV2>(name)
+        else {
+            return None;
+        };
+        let symbol = |c: u32| {
+            alphabet
+                .position32(c)
+                .map_or(Some(0xFF), |position| u8::try_from(position).ok())
+        };
+        let symbols = (block..block + length).map(symbol).collect::<Option<_>>()?;
+        let first_steps = (0..=u8::MAX)
+            .map(|symbol| {
+                let mut cursor = trie.cursor();
+                cursor.step(symbol);
+                cursor
+            })
+            .collect();
+        Some(SoutheastDictionary {
+            block,
+            symbols,
+            alphabet,
+            first_steps,
+            clusters,
+        })
+    }
+
+    /// The trie's symbol of `c`.
+    fn symbol(&self, c: char) -> u8 {
+        match (c as u32).checked_sub(self.block) {
+            Some(offset) if (offset as usize) < self.symbols.len() => self.symbols[offset as usize],
+            _ => self
+                .alphabet
+                .position32(c as u32)
+                .and_then(|position| u8::try_from(position).ok())
+                .unwrap_or(0xFF),
+        }
+    }
+
+    /// The cursor after `first`.
+    fn first_step(&self, first: char) -> SoutheastCursor<'_> {
+        SoutheastCursor {
+            cursor: self.first_steps[usize::from(self.symbol(first))].clone(),
+            dictionary: self,
+        }
+    }
+
+    /// The pieces of a run of the script.
+    fn words(&self, run: &str, push: &mut impl FnMut(usize, usize)) {
+        let first_step = |c| self.first_step(c);
+        // The first cluster boundary at or after an offset: past the marks
+        // there, in Thai and Lao.
+        let past_marks = |is_mark: fn(char) -> bool| {
+            move |mut at: usize| {
+                while let Some(mark) = run[at..].chars().next().filter(|&c| is_mark(c)) {
+                    at += mark.len_utf8();
+                }
+                at
+            }
+        };
+        match self.clusters {
+            Clusters::BeforeThaiLetters => {
+                longest_matches(run, first_step, past_marks(is_thai_mark), push);
+            }
+            Clusters::BeforeLaoLetters => {
+                longest_matches(run, first_step, past_marks(is_lao_mark), push);
+            }
+            Clusters::Segmenter => {
+                let boundaries: Vec<usize> =
+                    GraphemeClusterSegmenter::new().segment_str(run).collect();
+                let next_boundary =
+                    |at: usize| boundaries[boundaries.partition_point(|&boundary| boundary < at)];
+                longest_matches(run, first_step, next_boundary, push);
+            }
+        }
+    }
+}
 
 /// A dictionary of ICU4X's baked data, as its word segmenter loads it.
 fn dictionary<M>(name: &'static str) -> Option<&'static DictionaryBreakData<'static>>
@@ -172,18 +282,45 @@ impl Sink for Count {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Script {
     ChineseJapanese,
-    Thai,
-    /// Another script (Lao, Khmer, Burmese), or a character ICU4X would
-    /// not give the dictionary alone (a mark): ICU4X's iterator decides.
+    Southeast(Southeast),
+    /// A character ICU4X would not give the dictionary alone (a mark), or
+    /// of another script: ICU4X's iterator decides.
     Other,
 }
 
-/// Whether ICU4X hands `c`, in a run of its complex class, to the Chinese
-/// and Japanese dictionary, and `c` is its own grapheme cluster there:
-/// Han, hiragana and the ideographic marks ICU4X gives that dictionary
-/// (its script table), less the few that are marks.
-fn is_chinese_japanese(c: char) -> bool {
-    matches!(c as u32,
+/// The dictionary ICU4X hands `c` to in a run of its complex class (its
+/// script table), where the walk segments it: less the few Han and kana
+/// characters that are marks.
+fn dictionary_script(c: char) -> Option<Script> {
+    // Most of Chinese, Japanese and Thai text, at two comparisons each;
+    // the full table below is a chain of them.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Some(Script::ChineseJapanese);
+    }
+    let script = match c as u32 {
+        0x0E01..=0x0E3A | 0x0E40..=0x0E4E => return Some(Script::Southeast(Southeast::Thai)),
+        0x0000..=0x0E00 => return None,
+        _ => c as u32,
+    };
+    let script = match script {
+        0x0E81
+        | 0x0E82
+        | 0x0E84
+        | 0x0E86..=0x0E8A
+        | 0x0E8C..=0x0EA2
+        | 0x0EA5
+        | 0x0EA7..=0x0EBD
+        | 0x0EC0..=0x0EC4
+        | 0x0EC6
+        | 0x0EC8..=0x0ECE
+        | 0x0EDC..=0x0EDF => Script::Southeast(Southeast::Lao),
+        0x1000..=0x103F
+        | 0x1050..=0x108F
+        | 0x109A..=0x109F
+        | 0xA9E0..=0xA9EF
+        | 0xA9FA..=0xA9FE
+        | 0xAA60..=0xAA7F => Script::Southeast(Southeast::Burmese),
+        0x1780..=0x17D3 | 0x17D7 | 0x17DC | 0x17DD => Script::Southeast(Southeast::Khmer),
         0x2E80..=0x2E99
         | 0x2E9B..=0x2EF3
         | 0x2F00..=0x2FD5
@@ -205,21 +342,22 @@ fn is_chinese_japanese(c: char) -> bool {
         | 0x2EBF0..=0x2EE5D
         | 0x2F800..=0x2FA1D
         | 0x30000..=0x3134A
-        | 0x31350..=0x33479)
-}
-
-/// The Thai letters and marks ICU4X hands to the Thai dictionary (its
-/// script table).
-fn is_thai(c: char) -> bool {
-    matches!(c as u32, 0x0E01..=0x0E3A | 0x0E40..=0x0E4E)
+        | 0x31350..=0x33479 => Script::ChineseJapanese,
+        _ => return None,
+    };
+    Some(script)
 }
 
 /// The Thai characters that continue the grapheme cluster before them
 /// (Grapheme_Cluster_Break Extend and SpacingMark): a dictionary match
-/// cannot end before one. A test holds this to ICU4X's grapheme segmenter
-/// on every pair of Thai characters.
+/// cannot end before one.
 fn is_thai_mark(c: char) -> bool {
     matches!(c as u32, 0x0E31 | 0x0E33..=0x0E3A | 0x0E47..=0x0E4E)
+}
+
+/// The Lao characters that continue the grapheme cluster before them.
+fn is_lao_mark(c: char) -> bool {
+    matches!(c as u32, 0x0EB1 | 0x0EB3..=0x0EBC | 0x0EC8..=0x0ECE)
 }
 
 /// A trie cursor of one of the dictionaries, stepped a character at a
@@ -246,20 +384,15 @@ impl Cursor for Char16TrieCursor<'_> {
     }
 }
 
-/// The Thai trie's cursor, with the symbols of the Thai block.
-struct ThaiCursor<'a> {
-    cursor: ZeroTrieSimpleAsciiCursor<'a>,
-    symbols: &'a [u8; 128],
+/// A Southeast Asian dictionary's cursor.
+struct SoutheastCursor<'a> {
+    cursor: ZeroTrieSimpleAsciiCursor<'static>,
+    dictionary: &'a SoutheastDictionary,
 }
 
-impl Cursor for ThaiCursor<'_> {
+impl Cursor for SoutheastCursor<'_> {
     fn step(&mut self, c: char) {
-        let symbol = (c as usize)
-            .checked_sub(0x0E00)
-            .and_then(|offset| self.symbols.get(offset))
-            .copied()
-            .unwrap_or(0xFF);
-        self.cursor.step(symbol);
+        self.cursor.step(self.dictionary.symbol(c));
     }
 
     fn matched(&mut self) -> bool {
@@ -295,10 +428,8 @@ impl Data {
     /// when it is not. (The dictionaries' characters are all of that
     /// class, a test holds it, and the check spares a trie lookup.)
     fn script(&self, c: char) -> Option<Script> {
-        if (c as u32) < 0x2E80 && is_thai(c) {
-            Some(Script::Thai)
-        } else if (c as u32) >= 0x2E80 && is_chinese_japanese(c) {
-            Some(Script::ChineseJapanese)
+        if let Some(script) = dictionary_script(c) {
+            Some(script)
         } else if c.is_ascii() || self.class(c) != self.rules.complex_property {
             None
         } else {
@@ -347,7 +478,8 @@ impl Data {
             let run = &text[start..end];
             match script {
                 Script::ChineseJapanese => self.chinese_japanese_words(run, &mut push),
-                _ => longest_matches(run, |c| self.thai_first_step(c), is_thai_mark, &mut push),
+                Script::Southeast(script) => self.southeast[script as usize].words(run, &mut push),
+                Script::Other => return None,
             }
             piece = end;
             tail = Some(second_last);
@@ -408,14 +540,6 @@ impl Data {
         Some(())
     }
 
-    /// The Thai trie's cursor after `first`, a character of the Thai block.
-    fn thai_first_step(&self, first: char) -> ThaiCursor<'_> {
-        ThaiCursor {
-            cursor: self.thai_first_steps[first as usize - 0x0E00].clone(),
-            symbols: &self.thai_symbols,
-        }
-    }
-
     /// The pieces of a run of Han and hiragana, whose characters are each
     /// their own grapheme cluster. The cursor after each first character
     /// is kept per thread: the first step, from the root, searches the
@@ -436,7 +560,7 @@ impl Data {
                     })
                     .clone()
             };
-            longest_matches(run, first_step, |_| false, push);
+            longest_matches(run, first_step, |at| at, push);
         });
     }
 }
@@ -454,60 +578,39 @@ thread_local! {
 
 /// Cuts `run` as ICU4X's dictionary iterator does, calling `push` with
 /// each piece's offsets: from each position, the longest dictionary word
-/// that ends on a grapheme cluster boundary (before a character that is
-/// not a `continues_cluster`); where there is none, the characters read
-/// until the trie had no way on, to the end of their cluster, or all the
-/// rest where it never ran out. `first_step` gives the cursor after a
-/// piece's first character.
+/// that ends on a grapheme cluster boundary; where there is none, the
+/// characters read until the trie had no way on, to the end of their
+/// cluster, or all the rest where it never ran out. `first_step` gives the
+/// cursor after a piece's first character, `next_boundary` the first
+/// cluster boundary at or after an offset.
+#[inline(always)]
 fn longest_matches<C: Cursor>(
     run: &str,
     mut first_step: impl FnMut(char) -> C,
-    continues_cluster: impl Fn(char) -> bool,
+    next_boundary: impl Fn(usize) -> usize,
     push: &mut impl FnMut(usize, usize),
 ) {
     let mut start = 0;
     while let Some(first) = run[start..].chars().next() {
         let mut cursor = first_step(first);
-        let mut read = run[start..]
-            .char_indices()
-            .map(|(at, c)| (start + at, c))
-            .skip(1)
-            .peekable();
+        let mut read = run[start + first.len_utf8()..].chars();
         let mut end = start + first.len_utf8();
         let mut longest = None;
-        let mut unmatched = false;
         let piece_end = loop {
-            let at_boundary = read.peek().is_none_or(|&(_, c)| !continues_cluster(c));
-            let matched = cursor.matched();
-            let empty = cursor.is_empty();
-            match (matched && at_boundary, empty) {
+            let matched = cursor.matched() && next_boundary(end) == end;
+            match (matched, cursor.is_empty()) {
                 (true, true) => break end,
                 (true, false) => longest = Some(end),
-                (false, false) => unmatched = true,
-                (false, true) => {
-                    break longest.unwrap_or_else(|| {
-                        // To the end of the cluster.
-                        while let Some(&(at, c)) = read.peek() {
-                            if !continues_cluster(c) {
-                                return at;
-                            }
-                            read.next();
-                        }
-                        run.len()
-                    });
-                }
+                (false, false) => {}
+                (false, true) => break longest.unwrap_or_else(|| next_boundary(end)),
             }
-            let Some((at, c)) = read.next() else {
-                break match longest {
-                    Some(longest) => longest,
-                    None => {
-                        debug_assert!(unmatched);
-                        run.len()
-                    }
-                };
+            // Out of text: the longest match, or all of it (the trie still
+            // had a way on).
+            let Some(c) = read.next() else {
+                break longest.unwrap_or(run.len());
             };
             cursor.step(c);
-            end = at + c.len_utf8();
+            end += c.len_utf8();
         };
         push(start, piece_end);
         start = piece_end;
@@ -557,10 +660,14 @@ mod tests {
 
     const CHINESE: &str = include_str!("../../tests/data/translation/zh.txt");
     const THAI: &str = include_str!("../../tests/data/translation/th.txt");
+    const KHMER: &str = include_str!("../../tests/data/translation/km.txt");
+    /// Lao and Burmese news sentences (written for the test suite).
+    const LAO_BURMESE: &str = "ລັດຖະບານລາວປະກາດແຜນໃໝ່ ເພື່ອພັດທະນາເສດຖະກິດ 3.5% ໃນປີ 2025.\n\
+        မြန်မာနိုင်ငံ၏ စီးပွားရေးသည် ၂၀၂၅ ခုနှစ်တွင် ၃.၅ ရာခိုင်နှုန်း တိုးတက်ခဲ့သည်။\n";
 
     #[test]
     fn news_is_segmented_as_icu4x_does_in_one_walk() {
-        for text in [CHINESE, THAI] {
+        for text in [CHINESE, THAI, KHMER, LAO_BURMESE] {
             assert_eq!(walked(text), Some(words::icu_words(text)));
             for line in text.lines() {
                 assert_eq!(walked(line), Some(words::icu_words(line)), "{line}");
@@ -570,13 +677,13 @@ mod tests {
     }
 
     /// Every code point of the Basic Multilingual Plane, and supplementary
-    /// kana, Han and regional indicators, alone and doubled, beside Han and
-    /// Thai runs, single characters, letters and digits: the walk's words
-    /// are ICU4X's wherever it gives them. The punctuation of Chinese and
-    /// Thai news never sends a text to ICU4X's iterator.
+    /// kana, Han and regional indicators, alone and doubled, beside Han,
+    /// Thai, Khmer runs, single characters, letters and digits: the walk's
+    /// words are ICU4X's wherever it gives them. The punctuation of news
+    /// never sends a text to ICU4X's iterator.
     #[test]
     fn every_character_in_context_is_segmented_as_icu4x_does() {
-        let contexts: [(&str, &str); 12] = [
+        let contexts: [(&str, &str); 13] = [
             ("中文", "新闻"),
             ("中", "文"),
             ("", "新闻"),
@@ -589,6 +696,7 @@ mod tests {
             ("ภาษา", "ไทย"),
             ("ข่าว", ""),
             ("ไทย 3", "ข่าว"),
+            ("ខ្មែរ", "ភាសា"),
         ];
         let supplementary = [
             0x1B001..=0x1B011,
@@ -618,7 +726,7 @@ mod tests {
             failures.len(),
             &failures[..failures.len().min(20)]
         );
-        for punctuation in "，。、；：？！“”‘’（）《》「」『』【】…—·．％～ .,:;!?\"'()-".chars()
+        for punctuation in "，。、；：？！“”‘’（）《》「」『』【】…—·．％～ .,:;!?\"'()-។".chars()
         {
             for (before, after) in contexts {
                 let text = format!("{before}{punctuation}{after}");
@@ -627,20 +735,29 @@ mod tests {
         }
     }
 
-    /// Every pair of characters of the Thai block, between Thai words: the
-    /// longest matches end on ICU4X's grapheme cluster boundaries.
+    /// Every pair of characters of the Thai, Lao, Khmer and Myanmar blocks,
+    /// between words of the script: the longest matches end on ICU4X's
+    /// grapheme cluster boundaries.
     #[test]
-    fn every_pair_of_thai_characters_is_segmented_as_icu4x_does() {
-        let thai: Vec<char> = (0x0E00..=0x0E7F_u32).filter_map(char::from_u32).collect();
-        for &a in &thai {
-            for &b in &thai {
-                for text in [
-                    format!("ภาษา{a}{b}ไทย"),
-                    format!("{a}{b}ข่าว"),
-                    format!("ไทย{a}{b}"),
-                ] {
-                    if let Some(words) = walked(&text) {
-                        assert_eq!(words, words::icu_words(&text), "{text}");
+    fn every_pair_of_southeast_asian_characters_is_segmented_as_icu4x_does() {
+        let blocks = [
+            (0x0E00..=0x0E7F_u32, "ภาษา", "ไทย"),
+            (0x0E80..=0x0EFF, "ພາສາ", "ລາວ"),
+            (0x1780..=0x17FF, "ភាសា", "ខ្មែរ"),
+            (0x1000..=0x109F, "မြန်မာ", "စာ"),
+        ];
+        for (block, before, after) in blocks {
+            let characters: Vec<char> = block.filter_map(char::from_u32).collect();
+            for &a in &characters {
+                for &b in &characters {
+                    for text in [
+                        format!("{before}{a}{b}{after}"),
+                        format!("{a}{b}{after}"),
+                        format!("{before}{a}{b}"),
+                    ] {
+                        if let Some(words) = walked(&text) {
+                            assert_eq!(words, words::icu_words(&text), "{text}");
+                        }
                     }
                 }
             }
@@ -648,23 +765,26 @@ mod tests {
     }
 
     #[test]
-    fn thai_marks_are_icu4x_grapheme_extensions() {
-        let graphemes = icu_segmenter::GraphemeClusterSegmenter::new();
-        for a in (0x0E01..=0x0E7F_u32)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_thai(c))
-        {
-            for b in (0x0E01..=0x0E7F_u32)
+    fn thai_and_lao_marks_are_icu4x_grapheme_extensions() {
+        let graphemes = GraphemeClusterSegmenter::new();
+        for (script, is_mark) in [
+            (Southeast::Thai, is_thai_mark as fn(char) -> bool),
+            (Southeast::Lao, is_lao_mark),
+        ] {
+            let characters: Vec<char> = (0x0E00..=0x0EFF_u32)
                 .filter_map(char::from_u32)
-                .filter(|&c| is_thai(c))
-            {
-                let pair = format!("{a}{b}");
-                let boundaries: Vec<usize> = graphemes.segment_str(&pair).collect();
-                assert_eq!(
-                    boundaries.contains(&a.len_utf8()),
-                    !is_thai_mark(b),
-                    "{a:?} {b:?}"
-                );
+                .filter(|&c| dictionary_script(c) == Some(Script::Southeast(script)))
+                .collect();
+            for &a in &characters {
+                for &b in &characters {
+                    let pair = format!("{a}{b}");
+                    let boundaries: Vec<usize> = graphemes.segment_str(&pair).collect();
+                    assert_eq!(
+                        boundaries.contains(&a.len_utf8()),
+                        !is_mark(b),
+                        "{a:?} {b:?}"
+                    );
+                }
             }
         }
     }
@@ -673,7 +793,7 @@ mod tests {
     fn dictionary_characters_are_of_the_complex_class_and_ascii_is_not() {
         let data = data();
         for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
-            if is_chinese_japanese(c) || is_thai(c) {
+            if dictionary_script(c).is_some() {
                 assert_eq!(data.class(c), data.rules.complex_property, "{c:?}");
             }
             if c.is_ascii() {
@@ -684,21 +804,22 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
-        /// Chinese and Thai news with characters of every kind put in at
-        /// random places.
+        /// Chinese, Thai, Khmer, Lao and Burmese news with characters of
+        /// every kind put in at random places.
         #[test]
         fn mixed_text_is_segmented_as_icu4x_does(
-            thai in any::<bool>(),
-            cuts in proptest::collection::vec((0..2000usize, 0..27usize), 0..12),
+            news in 0..4usize,
+            cuts in proptest::collection::vec((0..2000usize, 0..30usize), 0..12),
             start in 0..3000usize,
             length in 0..300usize,
         ) {
-            const PIECES: [&str; 27] = [
+            const PIECES: [&str; 30] = [
                 "a", "3", ".", ",", "'", "3.5", "Covid-19", " ", "\u{301}", "\u{FE0F}",
                 "\u{200D}", "ー", "カタカナ", "ﾃﾞ", "한국", "ไทย", "🇨🇳", "😀", "\u{AD}", "々",
                 "〇", "𠀀", "\u{3099}", "ゝ", "ເລື່ອງ", "ำ", "\u{E48}",
+                "ខ្មែរ", "\u{17D2}", "မြန်မာ",
             ];
-            let news: Vec<char> = if thai { THAI } else { CHINESE }.chars().collect();
+            let news: Vec<char> = [CHINESE, THAI, KHMER, LAO_BURMESE][news].chars().collect();
             let start = start % news.len();
             let end = (start + length).min(news.len());
             let mut text: Vec<String> = news[start..end].iter().map(char::to_string).collect();
