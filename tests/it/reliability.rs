@@ -1375,6 +1375,9 @@ fn rss_kib(pid: u32) -> u64 {
 
 /// One round of the soak mix; returns the number of calls and the
 /// unexpected outcomes.
+const SOAK_ZH: &str = include_str!("../data/translation/zh.txt");
+const SOAK_TH: &str = include_str!("../data/translation/th.txt");
+
 async fn soak_round(client: &mut PrecisClient<Channel>, round: usize) -> (usize, Vec<String>) {
     let mut unexpected = Vec::new();
     let mut note = |what: &str, result: Result<(), tonic::Status>| {
@@ -1384,6 +1387,12 @@ async fn soak_round(client: &mut PrecisClient<Channel>, round: usize) -> (usize,
     };
     let response = call_process(client, process_request(SEED_ARTICLE)).await;
     note("Process", response.map(|r| assert_exact(SEED_ARTICLE, &r)));
+    // Chinese and Thai articles: their words go through the word walk's
+    // per-thread and static tables (text::word_walk).
+    for article in [SOAK_ZH, SOAK_TH] {
+        let response = call_process(client, process_request(article)).await;
+        note("Process zh/th", response.map(|r| assert_exact(article, &r)));
+    }
     let zh = "东盟与中国的贸易继续增长。双方签署了新的能源协议！会谈将于明年继续。";
     let segment = client
         .segment(pb::SegmentRequest {
@@ -1436,7 +1445,7 @@ async fn soak_round(client: &mut PrecisClient<Channel>, round: usize) -> (usize,
             Ok(_) => Err(tonic::Status::unknown("empty text was accepted")),
         },
     );
-    (5, unexpected)
+    (7, unexpected)
 }
 
 /// Minutes of steady load on the real binary: zero unexpected errors, and
