@@ -465,10 +465,12 @@ impl Vocabulary {
     /// so that it rarely grows: one term per ~12-16 bytes of news in spaced
     /// scripts, one per ~4 in Chinese and Japanese, whose terms are the
     /// bigrams of every run of characters (sized as spaced text, a Chinese
-    /// article's table grew three times, 1.6% of its Process call).
+    /// article's table grew three times, 1.6% of its Process call), and in
+    /// Vietnamese, whose terms are syllables and syllable bigrams (one per
+    /// 3.9-5.3 bytes of VietNews dev articles, deciles).
     fn with_capacity(bytes: usize, language: &str) -> Vocabulary {
         let terms = match language {
-            "zh" | "ja" => bytes / 4,
+            "zh" | "ja" | "vi" => bytes / 4,
             _ => bytes / 16,
         };
         Vocabulary {
