@@ -1,6 +1,7 @@
 //! ICU4X's dictionary word segmentation ([`words::icu_words`]) of Chinese,
-//! Japanese and Thai text, in one walk that gives the same words where
-//! that is certain, and hands the text to ICU4X's iterator where it is not.
+//! Japanese, Thai, Lao, Khmer and Burmese text, in one walk that gives the
+//! same words where that is certain, and hands the text to ICU4X's
+//! iterator where it is not.
 //!
 //! ICU4X's word segmenter hands each run of two or more characters of its
 //! "complex" word break class to a dictionary, and walks the rest with the
@@ -14,28 +15,31 @@
 //!
 //! [`Data::walk`] reads the same data (the word break classes and the
 //! dictionaries) and does the same things in one walk:
-//! - a run of Han and hiragana, or of Thai, is cut by the same greedy
-//!   longest match over the same trie, ending each match on a grapheme
-//!   cluster boundary as ICU4X does (in a Han run every character is its
-//!   own cluster; in a Thai run a cluster is a letter and the marks after
-//!   it), and every piece is a word;
-//! - a single character between two runs (or before the first) is one
-//!   segment, a word when its class's rule status says so: ICU4X breaks
-//!   before a run whatever comes before it, and takes the segment's kind
-//!   from the character before the break;
-//! - anything longer goes to ICU4X's iterator, from the last two
-//!   characters of the run before it (ICU4X takes the kind of some
-//!   segments from the segment before them, so the text after a run is
-//!   not segmented alone) to the first character of the run after it
-//!   (which its rules may look at). Where the rules do not then break
-//!   before the run, or a run holds anything else (Lao, Khmer, Burmese,
-//!   some kana, a mix of scripts), the whole text goes to ICU4X's iterator.
+//! - a run of Han and hiragana, or of Thai, Lao, Khmer or Burmese, is cut
+//!   by the same greedy longest match over the same trie, ending each
+//!   match on a grapheme cluster boundary as ICU4X does (in a Han run
+//!   every character is its own cluster; in Thai and Lao a cluster is a
+//!   letter and the marks after it; Khmer and Burmese runs ask ICU4X's
+//!   grapheme segmenter), and every piece is a word;
+//! - the text between runs is cut by ICU4X's rule table where each of its
+//!   decisions there is a plain break or join: ICU4X breaks before a run
+//!   whatever comes before it, and takes a segment's kind from its last
+//!   character (a single character between two runs is one segment, a
+//!   word when its class's rule status says so);
+//! - where a decision needs the table's look-ahead states, the text goes
+//!   to ICU4X's iterator, from the last two characters of the run before
+//!   it (ICU4X then takes the kind of some segments from the segment
+//!   before them, so the text after a run is not segmented alone) to the
+//!   first character of the run after it (which its rules may look at).
+//!   Where the rules do not then break before the run, or a run holds
+//!   anything else (some kana, marks, a mix of scripts), the whole text
+//!   goes to ICU4X's iterator.
 //!
 //! The tests hold the words to ICU4X's on news text, on every code point
 //! of the Basic Multilingual Plane in the contexts that matter, on every
-//! pair of Thai characters, and on news with characters of every kind put
-//! in at random; `examples/word_walk_check.rs` does the same on the
-//! evaluation data.
+//! pair of Southeast Asian characters, and on news with characters of
+//! every kind put in at random; `examples/word_walk_check.rs` does the
+//! same on the evaluation data.
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -45,8 +49,8 @@ use icu_collections::codepointinvlist::CodePointInversionList;
 use icu_provider::prelude::*;
 use icu_segmenter::GraphemeClusterSegmenter;
 use icu_segmenter::provider::{
-    Baked, DictionaryBreakData, RuleBreakData, SegmenterBreakWordV1, SegmenterDictionaryAutoV2,
-    SegmenterDictionaryExtendedV2,
+    Baked, BreakState, DictionaryBreakData, RuleBreakData, SegmenterBreakWordV1,
+    SegmenterDictionaryAutoV2, SegmenterDictionaryExtendedV2,
 };
 use rustc_hash::FxHashMap;
 use zerotrie::cursor::ZeroTrieSimpleAsciiCursor;
@@ -484,15 +488,16 @@ impl Data {
             piece = end;
             tail = Some(second_last);
         }
-        let Some(tail) = tail else {
-            // No run: all of it is ICU4X's rules.
-            for word in words::icu_words(text) {
-                sink.push(word);
-            }
-            return Some(());
-        };
-        if piece < text.len() {
+        let rest = &text[piece..];
+        if let Some(words) = self.rule_words(rest, piece) {
+            words.into_iter().for_each(|word| sink.push(word));
+        } else if let Some(tail) = tail {
             push_from(text, tail, piece, text.len(), sink);
+        } else {
+            // No run: all of it is ICU4X's rules.
+            words::icu_words(text)
+                .into_iter()
+                .for_each(|word| sink.push(word));
         }
         Some(())
     }
@@ -510,34 +515,75 @@ impl Data {
         first_end: usize,
         sink: &mut impl Sink,
     ) -> Option<()> {
-        let mut chars = text[piece..run].chars();
-        match (chars.next(), chars.next()) {
-            (None, _) => {}
-            // One character: ICU4X breaks before a run whatever comes
-            // before it, and takes the segment's kind from that character.
-            (Some(c), None) => {
-                if let Some(is_number) = self.word_kind(self.class(c)) {
-                    sink.push(Word {
-                        start: piece,
-                        end: run,
+        if let Some(words) = self.rule_words(&text[piece..run], piece) {
+            words.into_iter().for_each(|word| sink.push(word));
+            return Some(());
+        }
+        // ICU4X's rules on the text, from the end of the run before it
+        // (see `push_from`), to the run's first character, which must then
+        // be a word of its own.
+        let context = tail.unwrap_or(piece);
+        let mut words = words::icu_words(&text[context..first_end]);
+        let first = words.pop()?;
+        if (first.start, first.end) != (run - context, first_end - context) {
+            return None;
+        }
+        push_after(words, context, piece, sink);
+        Some(())
+    }
+
+    /// The words of `piece` (at `offset` in the text), which follows the
+    /// end of a run or starts the text, and ends before a run or ends the
+    /// text, by ICU4X's rule table where each of its decisions there is a
+    /// plain break or join; `None` where one needs the table's look-ahead
+    /// states, or there are more than [`RuleWords::CAPACITY`] words.
+    /// ICU4X's iterator breaks before a character of the complex class
+    /// whatever comes before it (so at the end of the piece, as at the end
+    /// of the text), and takes a segment's kind from its last character
+    /// wherever it breaks without looking ahead (a single character between
+    /// two runs is one segment, a word when its class's rule status says
+    /// so).
+    fn rule_words(&self, piece: &str, offset: usize) -> Option<RuleWords> {
+        let rules = self.rules;
+        let complex = rules.complex_property;
+        let mut words = RuleWords::default();
+        let mut start = 0;
+        let mut chars = piece.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            let left = self.class(c);
+            let (right, at) = match chars.peek() {
+                Some(&(at, next)) => (Some(self.class(next)), at),
+                None => (None, piece.len()),
+            };
+            let breaks = match right {
+                None => true,
+                Some(right) if right == complex && left != complex => true,
+                Some(right) => {
+                    let index =
+                        usize::from(left) * usize::from(rules.property_count) + usize::from(right);
+                    match rules
+                        .break_state_table
+                        .get(index)
+                        .unwrap_or(BreakState::Keep)
+                    {
+                        BreakState::Keep => false,
+                        BreakState::Break | BreakState::NoMatch => true,
+                        BreakState::Index(_) | BreakState::Intermediate(_) => return None,
+                    }
+                }
+            };
+            if breaks {
+                if let Some(is_number) = self.word_kind(left) {
+                    words.push(Word {
+                        start: offset + start,
+                        end: offset + at,
                         is_number,
-                    });
+                    })?;
                 }
-            }
-            // ICU4X's rules on the text, from the end of the run before it
-            // (see `push_from`), to the run's first character, which must
-            // then be a word of its own.
-            _ => {
-                let context = tail.unwrap_or(piece);
-                let mut words = words::icu_words(&text[context..first_end]);
-                let first = words.pop()?;
-                if (first.start, first.end) != (run - context, first_end - context) {
-                    return None;
-                }
-                push_after(words, context, piece, sink);
+                start = at;
             }
         }
-        Some(())
+        Some(words)
     }
 
     /// The pieces of a run of Han and hiragana, whose characters are each
@@ -562,6 +608,30 @@ impl Data {
             };
             longest_matches(run, first_step, |at| at, push);
         });
+    }
+}
+
+/// The words [`Data::rule_words`] found, kept until it knows the table
+/// decided the whole piece (a sink cannot take words back).
+#[derive(Default)]
+struct RuleWords {
+    words: [Option<Word>; RuleWords::CAPACITY],
+    len: usize,
+}
+
+impl RuleWords {
+    /// More than the words between two runs of most news text.
+    const CAPACITY: usize = 16;
+
+    /// `None` when full.
+    fn push(&mut self, word: Word) -> Option<()> {
+        *self.words.get_mut(self.len)? = Some(word);
+        self.len += 1;
+        Some(())
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = Word> {
+        self.words.into_iter().take(self.len).flatten()
     }
 }
 
