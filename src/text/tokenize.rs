@@ -439,7 +439,7 @@ fn cjk_word_count(word: &str) -> usize {
 
 /// Languages whose words come from ICU4X's dictionary segmenter (no spaces
 /// between words, and no ideographs to count instead): their terms, and
-/// [`word_count`], which is `text::words::words(text).len()`.
+/// [`word_count`], which is `text::words::count(text)`.
 pub fn is_icu_word_language(language: &str) -> bool {
     matches!(language, "th" | "lo" | "km" | "my")
 }
@@ -450,7 +450,7 @@ pub fn is_icu_word_language(language: &str) -> bool {
 /// words count once.
 pub fn word_count(text: &str, language: &str) -> usize {
     if is_icu_word_language(language) {
-        return crate::text::words::words(text).len();
+        return crate::text::words::count(text);
     }
     if matches!(language, "zh" | "ja") {
         return text.unicode_words().map(cjk_word_count).sum();

@@ -27,8 +27,8 @@ pub struct Word {
 }
 
 /// The word-like segments of `text`, in order (spaces and punctuation are
-/// skipped): ICU4X's, in one walk over its data for Chinese, Japanese and
-/// Thai (`text::word_walk`).
+/// skipped): ICU4X's, in one walk over its data for Chinese, Japanese,
+/// Thai, Lao, Khmer and Burmese (`text::word_walk`).
 pub fn words(text: &str) -> Vec<Word> {
     word_walk::words(text)
 }

@@ -352,7 +352,7 @@ impl Counts {
         Counts::with_dictionary_words(text, language, placeholders, None)
     }
 
-    /// [`Counts::of`], given `words::words(text).len()` when the caller has
+    /// [`Counts::of`], given `words::count(text)` when the caller has
     /// it: scoring segments each Thai, Lao, Khmer and Burmese sentence with
     /// the same dictionary segmenter, which is most of the cost of counting
     /// their words.
