@@ -150,6 +150,15 @@ fn is_date_character(c: char) -> bool {
         )
 }
 
+/// Whether `boilerplate` can match `sentence`: each of its phrases holds
+/// ASCII letters other than `s` and `k`, which are all that `(?i)` lets a
+/// non-ASCII character stand for (`ſ`, the Kelvin sign). A line without an
+/// ASCII letter (most Chinese, Thai or Burmese lines) is not searched: the
+/// regex crate's DFA would read every byte of it.
+fn may_be_boilerplate(sentence: &str) -> bool {
+    sentence.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
 fn patterns() -> &'static MetadataPatterns {
     &PATTERNS
 }
@@ -186,7 +195,7 @@ pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
     // Every rule below looks at lines of at most 12 words: count no further
     // (most sentences are longer, and this runs on every sentence).
     let words = LineShape::words_up_to(sentence, 13);
-    if words <= 12 && patterns.boilerplate.is_match(sentence) {
+    if words <= 12 && may_be_boilerplate(sentence) && patterns.boilerplate.is_match(sentence) {
         return true;
     }
     if !standalone || sentence.contains('\n') {
@@ -221,17 +230,53 @@ mod tests {
     /// `is_date_character`, over all of Unicode.
     #[test]
     fn date_characters_cover_the_date_pattern() {
-        let atoms = Regex::new(r"^(?i:[a-z]|\d|[:/.\-年月日])$").unwrap();
-        let mut buf = [0u8; 4];
-        let missed: Vec<char> = (0..=char::MAX as u32)
-            .filter_map(char::from_u32)
-            .filter(|&c| atoms.is_match(c.encode_utf8(&mut buf)) && !is_date_character(c))
+        let missed: Vec<char> = characters_matching(r"^(?i:[a-z]|\d|[:/.\-年月日])$", 0)
+            .into_iter()
+            .filter(|&c| !is_date_character(c))
             .collect();
         assert_eq!(missed, Vec::<char>::new());
     }
 
+    /// Every character from code point `first` on that `pattern` matches.
+    fn characters_matching(pattern: &str, first: u32) -> Vec<char> {
+        let regex = Regex::new(pattern).unwrap();
+        let mut buf = [0u8; 4];
+        (first..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| regex.is_match(c.encode_utf8(&mut buf)))
+            .collect()
+    }
+
+    /// `may_be_boilerplate` rests on two facts: the only non-ASCII
+    /// characters that `(?i)` lets stand for an ASCII letter are `ſ` and
+    /// the Kelvin sign (checked here over all of Unicode), and no line
+    /// without an ASCII letter matches (the property test below).
+    #[test]
+    fn only_two_characters_fold_to_ascii_letters() {
+        assert_eq!(
+            characters_matching(r"^(?i:[a-z])$", 0x80),
+            vec!['ſ', '\u{212a}']
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// A line without an ASCII letter, made of everything else the
+        /// boilerplate pattern reads (the two folding letters, `©`, digits,
+        /// brackets, colons, whitespace) and other scripts, never matches:
+        /// `may_be_boilerplate` only skips lines the pattern would pass.
+        #[test]
+        fn boilerplate_needs_an_ascii_letter(
+            pieces in proptest::collection::vec(prop::sample::select(vec![
+                "ſ", "\u{212a}", "©", "(", ")", "2024", "7", " ", "\n", "\u{a0}", ":", "：",
+                "新闻", "ข่าว", "ệ", "Ā", "ﬁ", "Ｓ", "ｃ", "ı", "İ",
+            ]), 0..12)
+        ) {
+            let text: String = pieces.concat();
+            prop_assert!(!may_be_boilerplate(&text));
+            prop_assert!(!PATTERNS.boilerplate.is_match(&text), "{:?}", text);
+        }
+
         /// Searching the runs of date characters answers as the date
         /// pattern on the whole line, for lines mixing month names, years,
         /// clock times and CJK dates with Han, Thai, Vietnamese and Latin
@@ -304,6 +349,15 @@ mod tests {
             "By Jane Doe",
         ] {
             assert!(is_metadata(line, true), "{line}");
+        }
+        // Boilerplate in any case, and inside lines of other scripts.
+        for line in [
+            "SUBSCRIBE to our newsletter",
+            "Đăng ký: Subscribe",
+            "点击 READ MORE 查看",
+            "ข่าวที่เกี่ยวข้อง Related stories",
+        ] {
+            assert!(is_metadata(line, false), "{line}");
         }
         for line in [
             "ASEAN and China have sustained strong cooperation momentum across sectors, he said.",
