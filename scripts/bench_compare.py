@@ -4,11 +4,17 @@ would pick instead (pySBD, sentencex, summa TextRank), single thread each,
 on the same articles.
 
 Usage: scripts/bench_compare.sh  (sets up a throwaway venv and calls this)
-       python3 scripts/bench_compare.py PRECIS_BINARY [CORPUS.jsonl] [--repeat N] [--rounds N]
+       python3 scripts/bench_compare.py PRECIS_BINARY [CORPUS.jsonl]
+           [--language CODE|all] [--repeat N] [--rounds N]
 
-The corpus is JSONL with a "text" key per line. Default: the CNN/DailyMail
-dev articles in ../shared/data/summarization/ when present (read only, never
-copied), else examples/seed_article.txt. Prints a table and a JSON line.
+The corpus is JSONL with a "text" key per line. Default: the language's dev
+articles in ../shared/data/summarization/ (CORPORA; read only, never
+copied), for English the CNN/DailyMail ones, else examples/seed_article.txt.
+`--language all` runs every language of CORPORA in turn. Each tool is given
+the language: pySBD where it has rules for it (of these, English and
+Chinese), sentencex always, summa TextRank only English (other languages
+run with its default, English). Prints a table, the sentences per document
+each splitter found, and a JSON line per language.
 """
 import argparse
 import json
@@ -51,7 +57,7 @@ def run_precis(binary, command, path):
         return time.perf_counter() - start
 
 
-def precis_runs(binary, command, texts, repeat, extra, tmp):
+def precis_runs(binary, command, texts, repeat, extra, tmp, language):
     """Two timers: a whole `precis COMMAND --jsonl` run over all documents,
     and the warm-up that the Python tools get for free in `python_pass`
     (process start-up, lazy data such as regex compilation, and the first
@@ -62,9 +68,9 @@ def precis_runs(binary, command, texts, repeat, extra, tmp):
         paths[name] = os.path.join(tmp, f"{command}-{name}.jsonl")
         with open(paths[name], "w", encoding="utf-8") as f:
             for r, i, text in rows:
-                row = {"id": f"{r}-{i}", "text": text, "lang": "en"}
+                row = {"id": f"{r}-{i}", "text": text, "lang": language}
                 row.update(extra)
-                f.write(json.dumps(row) + "\n")
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
     run_precis(binary, command, paths["all"])  # page cache
     return (lambda: run_precis(binary, command, paths["all"]),
             lambda: run_precis(binary, command, paths["first"]))
@@ -81,30 +87,60 @@ def fastest(timers, rounds):
     return best
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    default_corpus = os.path.join(here, "..", "..", "shared", "data", "summarization", "cnndm_frank_dev.jsonl")
-    parser = argparse.ArgumentParser()
-    parser.add_argument("binary")
-    parser.add_argument("corpus", nargs="?", default=default_corpus)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="timed passes per tool; the fastest counts")
-    args = parser.parse_args()
-    if os.path.exists(args.corpus):
-        texts = load_corpus(args.corpus)
-        corpus_name = os.path.basename(args.corpus)
-    else:
-        texts = [open(os.path.join(here, "..", "examples", "seed_article.txt"), encoding="utf-8").read()]
-        corpus_name = "examples/seed_article.txt"
-    n_docs = len(texts) * args.repeat
-    megabytes = sum(len(t.encode("utf-8")) for t in texts) * args.repeat / 1e6
+# The default corpus of each language: dev articles of
+# ../shared/data/summarization (read only, never copied).
+CORPORA = {
+    "en": "cnndm_frank_dev.jsonl",
+    "zh": "lcsts_dev.jsonl",
+    "th": "xlsum_th_dev.jsonl",
+    "vi": "vietnews_dev.jsonl",
+    "id": "indosum_dev.jsonl",
+    "fil": "batayan_fil_dev.jsonl",
+}
+
+# summa TextRank's languages (its Snowball stemmers and stop words); any
+# other language runs with the default, English, as a user calling
+# `summarize(text)` would get.
+SUMMA_LANGUAGES = {"en": "english"}
+
+
+def sentence_counts(texts, pysbd_segmenter, language, binary, tmp):
+    """Sentences per document as each splitter sees them (one untimed
+    pass), so a fast result that did not split is visible as such."""
+    from summa.preprocessing.textcleaner import clean_text_by_sentences
+    counts = {}
+    if pysbd_segmenter is not None:
+        counts["pySBD 0.3"] = sum(len(pysbd_segmenter.segment(t)) for t in texts) / len(texts)
+    import sentencex
+    counts["sentencex"] = sum(len(list(sentencex.segment(language, t))) for t in texts) / len(texts)
+    summa_language = SUMMA_LANGUAGES.get(language, "english")
+    counts["summa TextRank"] = sum(len(clean_text_by_sentences(t, summa_language)) for t in texts) / len(texts)
+    path = os.path.join(tmp, "count.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for i, text in enumerate(texts):
+            f.write(json.dumps({"id": str(i), "text": text, "lang": language}, ensure_ascii=False) + "\n")
+    with open(path, "rb") as stdin:
+        out = subprocess.run([binary, "segment", "--jsonl", "--jobs", "1"], stdin=stdin,
+                             capture_output=True, check=True).stdout
+    answers = [json.loads(line) for line in out.splitlines() if line.strip()]
+    counts["precis"] = sum(len(a["sentences"]) for a in answers) / len(answers)
+    return {name: round(value, 1) for name, value in counts.items()}
+
+
+def compare(binary, language, texts, corpus_name, repeat, rounds):
+    """Every tool on the same articles of one language; returns the rows,
+    the ratios and the sentences per document."""
+    n_docs = len(texts) * repeat
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) * repeat / 1e6
 
     import pysbd
+    from pysbd.languages import LANGUAGE_CODES
     import sentencex
     from summa import summarizer
 
-    pysbd_segmenter = pysbd.Segmenter(language="en", clean=False)
+    # pySBD has no rules for Thai, Vietnamese, Indonesian or Filipino.
+    pysbd_segmenter = pysbd.Segmenter(language=language, clean=False) if language in LANGUAGE_CODES else None
+    summa_language = SUMMA_LANGUAGES.get(language, "english")
     rows = []
 
     def add(tool, task, seconds, repeat_factor=1.0):
@@ -118,22 +154,26 @@ def main():
             "mb_per_s": round(megabytes * repeat_factor / seconds, 3),
         })
 
-    # pySBD is ~1000x slower: time it once on one pass and scale per document.
-    pysbd_seconds = python_pass(pysbd_segmenter.segment, texts, 1)()
-    add("pySBD 0.3", "segment", pysbd_seconds, 1 / args.repeat)
+    # pySBD is ~1000x slower (in English): time it once on one pass and scale
+    # per document.
+    if pysbd_segmenter is not None:
+        pysbd_seconds = python_pass(pysbd_segmenter.segment, texts, 1)()
+        add("pySBD 0.3", "segment", pysbd_seconds, 1 / repeat)
     commands = (("segment", {}), ("summarize", {"max_sentences": 3}), ("process", {"max_sentences": 3}))
     with tempfile.TemporaryDirectory() as tmp:
+        counts = sentence_counts(texts, pysbd_segmenter, language, binary, tmp)
         timers = {
-            "sentencex": python_pass(lambda t: list(sentencex.segment("en", t)), texts, args.repeat),
-            "summa": python_pass(lambda t: summarizer.summarize(t, ratio=0.2), texts, 1),
+            "sentencex": python_pass(lambda t: list(sentencex.segment(language, t)), texts, repeat),
+            "summa": python_pass(lambda t: summarizer.summarize(t, ratio=0.2, language=summa_language),
+                                 texts, 1),
         }
         for command, extra in commands:
-            total, first = precis_runs(args.binary, command, texts, args.repeat, extra, tmp)
+            total, first = precis_runs(binary, command, texts, repeat, extra, tmp, language)
             timers[command] = total
             timers[command + " first"] = first
-        best = fastest(timers, args.rounds)
+        best = fastest(timers, rounds)
     add("sentencex", "segment", best["sentencex"])
-    add("summa TextRank", "summarize", best["summa"], 1 / args.repeat)
+    add("summa TextRank", "summarize", best["summa"], 1 / repeat)
     # Precis twice: steady state (warm-up excluded, as for the Python tools:
     # (all - first document) / (n - 1) documents) and whole runs including
     # process start-up and regex compilation.
@@ -148,7 +188,8 @@ def main():
     summ = by_tool["precis summarize --jsonl"]["docs_per_s"]
     ratios = {
         "segment_vs_sentencex": round(seg / by_tool["sentencex"]["docs_per_s"], 2),
-        "segment_vs_pysbd": round(seg / by_tool["pySBD 0.3"]["docs_per_s"], 1),
+        "segment_vs_pysbd": (round(seg / by_tool["pySBD 0.3"]["docs_per_s"], 1)
+                             if "pySBD 0.3" in by_tool else None),
         "summarize_vs_summa_textrank": round(summ / by_tool["summa TextRank"]["docs_per_s"], 1),
         "with_start_up": {
             "segment_vs_sentencex": round(by_tool["precis segment (with start-up)"]["docs_per_s"]
@@ -157,12 +198,58 @@ def main():
                                                  / by_tool["summa TextRank"]["docs_per_s"], 1),
         },
     }
-    print(f"corpus: {corpus_name}, {len(texts)} articles x {args.repeat} ({megabytes:.2f} MB), single thread each")
+    print(f"{language}: {corpus_name}, {len(texts)} articles x {repeat} ({megabytes:.2f} MB), single thread each")
+    if pysbd_segmenter is None:
+        print(f"  pySBD has no rules for '{language}': not run")
+    if language not in SUMMA_LANGUAGES:
+        print(f"  summa has no stemmer or stop words for '{language}': run with its default, English")
     print(f"{'tool':34} {'task':10} {'docs/s':>10} {'MB/s':>9}")
     for r in rows:
         print(f"{r['tool']:34} {r['task']:10} {r['docs_per_s']:>10} {r['mb_per_s']:>9}")
+    print("sentences per document:", counts)
     print("ratios:", ratios)
-    print(json.dumps({"corpus": corpus_name, "rows": rows, "ratios": ratios}))
+    result = {"language": language, "corpus": corpus_name, "rows": rows, "ratios": ratios,
+              "sentences_per_document": counts, "summa_language": summa_language}
+    print(json.dumps(result))
+    return result
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    data = os.path.join(here, "..", "..", "shared", "data", "summarization")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("corpus", nargs="?",
+                        help="JSONL with a \"text\" key per line (default: the language's dev articles)")
+    parser.add_argument("--language", default="en",
+                        help="language code of the corpus, or 'all' for every corpus in CORPORA")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="timed passes per tool; the fastest counts")
+    args = parser.parse_args()
+    languages = list(CORPORA) if args.language == "all" else [args.language]
+    if args.corpus and len(languages) > 1:
+        parser.error("a corpus path is for one --language")
+    results = []
+    for language in languages:
+        corpus = args.corpus or os.path.join(data, CORPORA.get(language, ""))
+        if os.path.isfile(corpus):
+            texts, corpus_name = load_corpus(corpus), os.path.basename(corpus)
+        elif language == "en":
+            seed = os.path.join(here, "..", "examples", "seed_article.txt")
+            texts, corpus_name = [open(seed, encoding="utf-8").read()], "examples/seed_article.txt"
+        else:
+            parser.error(f"no corpus for '{language}' ({corpus})")
+        results.append(compare(args.binary, language, texts, corpus_name, args.repeat, args.rounds))
+    if len(results) > 1:
+        print()
+        print(f"{'language':9} {'vs sentencex':>13} {'vs pySBD':>9} {'vs summa':>9}  sentences/doc (precis, sentencex, pySBD, summa)")
+        for r in results:
+            q, c = r["ratios"], r["sentences_per_document"]
+            pysbd_ratio = f"{q['segment_vs_pysbd']}x" if q["segment_vs_pysbd"] else "-"
+            print(f"{r['language']:9} {q['segment_vs_sentencex']:>12}x {pysbd_ratio:>9} "
+                  f"{q['summarize_vs_summa_textrank']:>8}x  {c['precis']}, {c['sentencex']}, "
+                  f"{c.get('pySBD 0.3', '-')}, {c['summa TextRank']}")
 
 
 if __name__ == "__main__":

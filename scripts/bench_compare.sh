@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release binary, installs pySBD, sentencex and summa in a
 # throwaway venv, and runs scripts/bench_compare.py (single thread each).
-# Usage: scripts/bench_compare.sh [--repeat N]
+# Usage: scripts/bench_compare.sh [--language CODE|all] [--repeat N] [--rounds N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=$(mktemp -d)
