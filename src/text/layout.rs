@@ -186,9 +186,14 @@ fn is_bare_domain(text: &str) -> bool {
 pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
     let sentence = sentence.trim();
     let patterns = patterns();
-    // A bare domain has no whitespace and a dot (cheap checks first; the
-    // first space of a sentence settles the first one).
-    if !sentence.contains(char::is_whitespace) && sentence.contains('.') && is_bare_domain(sentence)
+    // A bare domain has no whitespace and a dot. Byte searches first: a
+    // space (the first word of a sentence of a spaced script settles it),
+    // then a dot (a line of Chinese has none); the whitespace check last,
+    // as it decodes every character of a line without a space.
+    if !sentence.as_bytes().contains(&b' ')
+        && sentence.contains('.')
+        && !sentence.contains(char::is_whitespace)
+        && is_bare_domain(sentence)
     {
         return true;
     }
