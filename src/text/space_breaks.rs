@@ -111,16 +111,10 @@ impl SpaceModel {
         let mut score = weight(&["bias"]);
         // Counting stops past the last bucket edge, so a long run of
         // non-boundary spaces costs no more than a short one.
-        let sentence_chars = text[sentence_start..space]
-            .chars()
-            .rev()
-            .take(BEFORE_BUCKETS.last_edge() + 1)
-            .count();
+        let sentence_chars =
+            chars_up_to(&text[sentence_start..space], BEFORE_BUCKETS.last_edge() + 1);
         score += weight(&["before_len", bucket(sentence_chars, &BEFORE_BUCKETS)]);
-        let after_chars = after_chunk
-            .chars()
-            .take(AFTER_BUCKETS.last_edge() + 1)
-            .count();
+        let after_chars = chars_up_to(after_chunk, AFTER_BUCKETS.last_edge() + 1);
         score += weight(&["after_len", bucket(after_chars, &AFTER_BUCKETS)]);
         if rest.len() == after_chunk.len() {
             score += weight(&["after_is_last"]);
@@ -143,6 +137,19 @@ impl SpaceModel {
 }
 
 /// The name of the bucket of `value`, after the feature's name.
+/// The number of characters of `text`, or `cap` if it has more. A text of
+/// at least `4 * cap` bytes has at least `cap` characters; a shorter one is
+/// counted by std's count, which reads its bytes a word at a time (taking
+/// `cap` characters one by one decoded up to 161 Thai characters at every
+/// space).
+fn chars_up_to(text: &str, cap: usize) -> usize {
+    if text.len() >= 4 * cap {
+        cap
+    } else {
+        text.chars().count().min(cap)
+    }
+}
+
 fn bucket(value: usize, buckets: &Buckets) -> &'static str {
     let i = buckets.edges.iter().position(|&edge| value < edge);
     buckets.names[i.unwrap_or(buckets.edges.len())]
@@ -190,6 +197,23 @@ fn first_word(words: &[Word], start: usize, end: usize) -> Option<&Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chars_up_to_counts_to_the_cap() {
+        // One to four bytes a character, around both edges of the bound.
+        for unit in ["a", "é", "ภ", "𠀋", "ภาษาไทย ", "ab𠀋é"] {
+            for repeat in 0..200 {
+                let text = unit.repeat(repeat);
+                for cap in [6, 11, 41, 161] {
+                    assert_eq!(
+                        chars_up_to(&text, cap),
+                        text.chars().take(cap).count(),
+                        "{unit:?} x {repeat}, cap {cap}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn buckets_name_their_range() {
