@@ -90,15 +90,14 @@ impl SpaceModel {
         space: usize,
         after: usize,
     ) -> f32 {
-        let before_chunk_start = text[sentence_start..space]
-            .rfind(char::is_whitespace)
-            .map_or(sentence_start, |i| {
+        let before_chunk_start =
+            rfind_whitespace(&text[sentence_start..space]).map_or(sentence_start, |i| {
                 let i = sentence_start + i;
                 i + text[i..].chars().next().map_or(1, char::len_utf8)
             });
         let before_chunk = &text[before_chunk_start..space];
         let rest = &text[after..];
-        let after_chunk = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
+        let after_chunk = &rest[..find_whitespace(rest).unwrap_or(rest.len())];
 
         // Feature names are built in one buffer (a formatted string per
         // feature was a tenth of the space model's cost).
@@ -137,6 +136,40 @@ impl SpaceModel {
 }
 
 /// The name of the bucket of `value`, after the feature's name.
+/// Whether a character starting with this byte may be whitespace: the
+/// ASCII whitespace bytes, and the lead bytes of U+0085, U+00A0 (0xC2),
+/// U+1680 (0xE1), U+2000-U+205F (0xE2) and U+3000 (0xE3).
+static MAY_START_WHITESPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = matches!(i, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        i += 1;
+    }
+    table
+};
+
+/// Whether the character at `at`, a byte of [`MAY_START_WHITESPACE`] (so
+/// a character boundary), is whitespace.
+fn whitespace_at(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(char::is_whitespace)
+}
+
+/// `text.find(char::is_whitespace)`, decoding only the characters whose
+/// first byte may start whitespace: a Thai chunk between two spaces is read
+/// a byte at a time, not a character at a time.
+fn find_whitespace(text: &str) -> Option<usize> {
+    (0..text.len())
+        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+}
+
+/// `text.rfind(char::is_whitespace)`, as [`find_whitespace`].
+fn rfind_whitespace(text: &str) -> Option<usize> {
+    (0..text.len())
+        .rev()
+        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+}
+
 /// The number of characters of `text`, or `cap` if it has more. A text of
 /// at least `4 * cap` bytes has at least `cap` characters; a shorter one is
 /// counted by std's count, which reads its bytes a word at a time (taking
@@ -197,6 +230,27 @@ fn first_word(words: &[Word], start: usize, end: usize) -> Option<&Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On every code point, alone and between other characters.
+    #[test]
+    fn whitespace_searches_are_std_searches() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("ก{c}ข{c}"), format!("a{c}")] {
+                assert_eq!(
+                    find_whitespace(&text),
+                    text.find(char::is_whitespace),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+                assert_eq!(
+                    rfind_whitespace(&text),
+                    text.rfind(char::is_whitespace),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+    }
 
     #[test]
     fn chars_up_to_counts_to_the_cap() {
