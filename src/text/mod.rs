@@ -284,6 +284,40 @@ fn decode_at_lead_byte(bytes: &[u8], at: usize) -> (char, usize) {
     (char::from_u32(code).expect("valid UTF-8"), len)
 }
 
+/// Whether a character starting with this byte may be whitespace: the
+/// ASCII whitespace bytes, and the lead bytes of U+0085, U+00A0 (0xC2),
+/// U+1680 (0xE1), U+2000-U+205F (0xE2) and U+3000 (0xE3).
+static MAY_START_WHITESPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = matches!(i, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        i += 1;
+    }
+    table
+};
+
+/// Whether the character at `at`, a byte of [`MAY_START_WHITESPACE`] (so
+/// a character boundary), is whitespace.
+fn whitespace_at(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(char::is_whitespace)
+}
+
+/// `text.find(char::is_whitespace)`, decoding only the characters whose
+/// first byte may start whitespace: a Thai chunk between two spaces, or a
+/// Chinese line, is read a byte at a time, not a character at a time.
+pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
+    (0..text.len())
+        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+}
+
+/// `text.rfind(char::is_whitespace)`, as [`find_whitespace`].
+pub(crate) fn rfind_whitespace(text: &str) -> Option<usize> {
+    (0..text.len())
+        .rev()
+        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+}
+
 fn warnings(text: &str) -> Vec<String> {
     // Control characters (Cc) other than \n, \r, \t, counted on bytes:
     // C0 and DEL are single bytes, C1 (U+0080..U+009F) is 0xC2 0x80..0x9F.
@@ -314,6 +348,27 @@ fn warnings(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On every code point, alone and between other characters.
+    #[test]
+    fn whitespace_searches_are_std_searches() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("ก{c}ข{c}"), format!("a{c}")] {
+                assert_eq!(
+                    find_whitespace(&text),
+                    text.find(char::is_whitespace),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+                assert_eq!(
+                    rfind_whitespace(&text),
+                    text.rfind(char::is_whitespace),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The lead-byte walk finds the non-ASCII characters and their

@@ -16,6 +16,7 @@
 use serde::Serialize;
 
 use crate::text::char_props;
+use crate::text::find_whitespace;
 use crate::text::language::{LanguageData, is_closing_punct, is_opening_punct};
 use crate::text::words::{Word, words};
 
@@ -1187,12 +1188,19 @@ impl LineShape {
         (count + usize::from(in_word & alphanumeric)).min(cap)
     }
 
+    /// `split_whitespace` words holding a letter or digit, up to `cap`:
+    /// each word's end found by [`find_whitespace`], which decodes only
+    /// the characters that may be whitespace (a Chinese line has no space,
+    /// and a Thai one few), and its letter usually by its first character.
     fn words_up_to_unicode(fragment: &str, cap: usize) -> usize {
-        fragment
-            .split_whitespace()
-            .filter(|word| word.chars().any(char_props::is_alphanumeric))
-            .take(cap)
-            .count()
+        let mut count = 0;
+        let mut rest = fragment.trim_start();
+        while count < cap && !rest.is_empty() {
+            let end = find_whitespace(rest).unwrap_or(rest.len());
+            count += usize::from(rest[..end].chars().any(char_props::is_alphanumeric));
+            rest = rest[end..].trim_start();
+        }
+        count
     }
 
     /// [`LineShape::final_punct`] of `fragment`.
@@ -1241,16 +1249,20 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// The fast paths of `words_up_to` (the vectorized lower bound, the
-        /// ASCII byte loop) agree with the plain whitespace-word count.
+        /// ASCII byte loop, the walk by whitespace) agree with the plain
+        /// whitespace-word count.
         #[test]
         fn words_up_to_counts_whitespace_words(
-            text in "([a-z0-9]{1,3}|[ \t\n\x0B.,'—-]|\u{a0}|\u{3000}|é|中){0,60}",
+            text in "([a-z0-9]{1,3}|[ \t\n\x0B.,'—-]|\u{a0}|\u{3000}|\u{2028}|\u{85}|é|中|ภาษา|\u{e48}|๓){0,60}",
             cap in 1usize..20,
         ) {
-            proptest::prop_assert_eq!(
-                LineShape::words_up_to(&text, cap),
-                LineShape::words_up_to_unicode(&text, cap)
-            );
+            let plain = text
+                .split_whitespace()
+                .filter(|word| word.chars().any(char_props::is_alphanumeric))
+                .take(cap)
+                .count();
+            proptest::prop_assert_eq!(LineShape::words_up_to(&text, cap), plain);
+            proptest::prop_assert_eq!(LineShape::words_up_to_unicode(&text, cap), plain);
         }
     }
 

@@ -28,6 +28,7 @@ use rustc_hash::FxHashMap;
 use crate::text::char_props;
 use crate::text::language::{is_closing_punct, is_opening_punct};
 use crate::text::words::Word;
+use crate::text::{find_whitespace, rfind_whitespace};
 
 /// Feature weights of the space model.
 #[derive(Debug, Default, Clone)]
@@ -136,40 +137,6 @@ impl SpaceModel {
 }
 
 /// The name of the bucket of `value`, after the feature's name.
-/// Whether a character starting with this byte may be whitespace: the
-/// ASCII whitespace bytes, and the lead bytes of U+0085, U+00A0 (0xC2),
-/// U+1680 (0xE1), U+2000-U+205F (0xE2) and U+3000 (0xE3).
-static MAY_START_WHITESPACE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        table[i] = matches!(i, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3);
-        i += 1;
-    }
-    table
-};
-
-/// Whether the character at `at`, a byte of [`MAY_START_WHITESPACE`] (so
-/// a character boundary), is whitespace.
-fn whitespace_at(text: &str, at: usize) -> bool {
-    text[at..].chars().next().is_some_and(char::is_whitespace)
-}
-
-/// `text.find(char::is_whitespace)`, decoding only the characters whose
-/// first byte may start whitespace: a Thai chunk between two spaces is read
-/// a byte at a time, not a character at a time.
-fn find_whitespace(text: &str) -> Option<usize> {
-    (0..text.len())
-        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
-}
-
-/// `text.rfind(char::is_whitespace)`, as [`find_whitespace`].
-fn rfind_whitespace(text: &str) -> Option<usize> {
-    (0..text.len())
-        .rev()
-        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
-}
-
 /// The number of characters of `text`, or `cap` if it has more. A text of
 /// at least `4 * cap` bytes has at least `cap` characters; a shorter one is
 /// counted by std's count, which reads its bytes a word at a time (taking
@@ -230,27 +197,6 @@ fn first_word(words: &[Word], start: usize, end: usize) -> Option<&Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// On every code point, alone and between other characters.
-    #[test]
-    fn whitespace_searches_are_std_searches() {
-        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
-            for text in [c.to_string(), format!("ก{c}ข{c}"), format!("a{c}")] {
-                assert_eq!(
-                    find_whitespace(&text),
-                    text.find(char::is_whitespace),
-                    "U+{:04X}",
-                    u32::from(c)
-                );
-                assert_eq!(
-                    rfind_whitespace(&text),
-                    text.rfind(char::is_whitespace),
-                    "U+{:04X}",
-                    u32::from(c)
-                );
-            }
-        }
-    }
 
     #[test]
     fn chars_up_to_counts_to_the_cap() {
