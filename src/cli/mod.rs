@@ -417,12 +417,76 @@ pub fn answer_line(
     let fail = |e: Error| error_line(id.clone(), e.code_name(), &e.to_string(), e.field());
     let request = parsed.into_request().map_err(fail)?;
     let response = run_request(engine, command, &request).map_err(fail)?;
-    let line = Line {
-        id: &id,
-        response: &response,
-    };
-    sonic_rs::to_writer(out, &line).expect("protobuf messages serialize to JSON");
+    match &response {
+        Response::Segment(segment) => write_segment_line(out, &id, segment),
+        _ => {
+            let line = Line {
+                id: &id,
+                response: &response,
+            };
+            sonic_rs::to_writer(out, &line).expect("protobuf messages serialize to JSON");
+        }
+    }
     Ok(())
+}
+
+/// A `segment` output line, written field by field: byte for byte what
+/// [`Line`]'s serde derive writes (a test compares the two), with the keys
+/// as literals and the numbers by itoa. Through serde, each of a sentence's
+/// eleven fields was a serializer call with its key written as a string,
+/// ~40% of the instructions of a `segment` line.
+fn write_segment_line(out: &mut Vec<u8>, id: &Value, segment: &pb::SegmentResponse) {
+    out.extend_from_slice(b"{\"id\":");
+    sonic_rs::to_writer(&mut *out, id).expect("JSON values serialize");
+    out.extend_from_slice(b",\"lang\":");
+    write_json_string(out, &segment.language);
+    out.extend_from_slice(if segment.language_detected {
+        b",\"language_detected\":true,\"title\":"
+    } else {
+        b",\"language_detected\":false,\"title\":"
+    });
+    write_json_string(out, &segment.title);
+    out.extend_from_slice(b",\"sentences\":[");
+    for (i, sentence) in segment.sentences.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_number(out, b"{\"index\":", sentence.index);
+        out.extend_from_slice(b",\"text\":");
+        write_json_string(out, &sentence.text);
+        write_number(out, b",\"start\":", sentence.start);
+        write_number(out, b",\"end\":", sentence.end);
+        write_number(out, b",\"char_start\":", sentence.char_start);
+        write_number(out, b",\"char_end\":", sentence.char_end);
+        write_number(out, b",\"utf16_start\":", sentence.utf16_start);
+        write_number(out, b",\"utf16_end\":", sentence.utf16_end);
+        write_number(out, b",\"paragraph\":", sentence.paragraph);
+        out.extend_from_slice(b",\"kind\":\"");
+        out.extend_from_slice(convert::kind_name(sentence.kind).as_bytes());
+        out.extend_from_slice(b"\",\"boundary_rule\":");
+        write_json_string(out, &sentence.boundary_rule);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"warnings\":[");
+    for (i, warning) in segment.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_json_string(out, warning);
+    }
+    out.extend_from_slice(b"]}");
+}
+
+/// `key` (the literal before a value), then `value`.
+fn write_number(out: &mut Vec<u8>, key: &[u8], value: u32) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+}
+
+/// `text` as a JSON string, escaped as sonic-rs escapes every other string
+/// of the output.
+fn write_json_string(out: &mut Vec<u8>, text: &str) {
+    sonic_rs::to_writer(&mut *out, text).expect("strings serialize");
 }
 
 /// One input line as a JSON object, or the error line for it.
@@ -527,3 +591,55 @@ pub fn run_readable(
 
 /// The proto messages used here, re-exported for tests.
 pub use pb::{ProcessResponse, SegmentResponse};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Limits;
+
+    /// `write_segment_line` writes what serde writes for the same line:
+    /// articles in five scripts, text with quotes, backslashes, control
+    /// characters (a warning) and an emoji, headings and paragraphs, a
+    /// given title, and ids of every JSON kind.
+    #[test]
+    fn segment_lines_are_the_serde_lines() {
+        let engine = Engine::new(Limits::default());
+        let texts = [
+            include_str!("../../examples/seed_article.txt"),
+            include_str!("../../tests/data/translation/zh.txt"),
+            include_str!("../../tests/data/translation/th.txt"),
+            include_str!("../../tests/data/translation/vi.txt"),
+            include_str!("../../tests/data/translation/km.txt"),
+            "He said \"Stop.\" A back\\slash\tand\u{1}a control. 😀 Done?\n\nNEW HEADING\nLast line",
+        ];
+        let ids = [
+            serde_json::json!(7),
+            serde_json::json!("doc-\"1\""),
+            Value::Null,
+            serde_json::json!({"batch": [1, 2.5, true]}),
+        ];
+        for text in texts {
+            for id in &ids {
+                for title in [None, Some("A \"title\"")] {
+                    let mut request = serde_json::json!({ "text": text, "id": id });
+                    if let Some(title) = title {
+                        request["title"] = title.into();
+                    }
+                    let line = request.to_string();
+                    let mut written = Vec::new();
+                    answer_line(&engine, Command::Segment, &line, &mut written).unwrap();
+                    let parsed: JsonRequest = serde_json::from_str(&line).unwrap();
+                    let id = parsed.id.clone();
+                    let request = parsed.into_request().unwrap();
+                    let response = run_request(&engine, Command::Segment, &request).unwrap();
+                    let line = Line {
+                        id: &id,
+                        response: &response,
+                    };
+                    let serde = sonic_rs::to_string(&line).unwrap();
+                    assert_eq!(String::from_utf8(written).unwrap(), serde);
+                }
+            }
+        }
+    }
+}
