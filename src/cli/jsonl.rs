@@ -76,10 +76,9 @@ fn run_on_this_thread<R: Read>(
         if !input.buffer().contains(&b'\n') {
             output.flush()?;
         }
-        if !read_line(input, &mut line)? {
+        let Some(text) = read_line(input, &mut line)? else {
             break;
-        }
-        let text = text(&line);
+        };
         if text.trim().is_empty() {
             continue;
         }
@@ -191,9 +190,10 @@ fn hand_out<R: Read>(
     let (mut line, mut chunk, mut index) = (Vec::new(), Vec::new(), 0);
     loop {
         // A read error ends the input: the lines before it are answered.
-        let read = read_line(input, &mut line);
-        let more = matches!(read, Ok(true));
-        if more && !text(&line).trim().is_empty() {
+        // Ok(Some(whether the line has text)), or Ok(None) at the end.
+        let read = read_line(input, &mut line).map(|text| text.map(|text| !text.trim().is_empty()));
+        let more = matches!(read, Ok(Some(_)));
+        if matches!(read, Ok(Some(true))) {
             chunk.push(std::mem::take(&mut line));
         }
         let hand = !more || chunk.len() == CHUNK_LINES || !input.buffer().contains(&b'\n');
@@ -251,14 +251,18 @@ fn write_in_order(
 }
 
 /// Reads the next line into `line` without its line ending (`\n` or
-/// `\r\n`); false at the end of the input. A line that is not UTF-8 is an
-/// `InvalidData` error, as from `BufRead::read_line`. The check is
-/// simdutf8's: std's was 12% of the instructions of a Vietnamese `segment`
-/// run, whose text is mostly multi-byte.
-fn read_line<R: Read>(input: &mut BufReader<R>, line: &mut Vec<u8>) -> io::Result<bool> {
+/// `\r\n`) and returns its text; `None` at the end of the input. A line
+/// that is not UTF-8 is an `InvalidData` error, as from
+/// `BufRead::read_line`. The check is simdutf8's: std's was 12% of the
+/// instructions of a Vietnamese `segment` run, whose text is mostly
+/// multi-byte.
+fn read_line<'a, R: Read>(
+    input: &mut BufReader<R>,
+    line: &'a mut Vec<u8>,
+) -> io::Result<Option<&'a str>> {
     line.clear();
     if input.read_until(b'\n', line)? == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     if line.ends_with(b"\n") {
         line.pop();
@@ -266,16 +270,17 @@ fn read_line<R: Read>(input: &mut BufReader<R>, line: &mut Vec<u8>) -> io::Resul
     if line.ends_with(b"\r") {
         line.pop();
     }
-    if simdutf8::basic::from_utf8(line).is_err() {
-        return Err(io::Error::new(
+    simdutf8::basic::from_utf8(line).map(Some).map_err(|_| {
+        io::Error::new(
             io::ErrorKind::InvalidData,
             "stream did not contain valid UTF-8",
-        ));
-    }
-    Ok(true)
+        )
+    })
 }
 
-/// The text of a line that [`read_line`] read, and so checked.
+/// The text of a line that [`read_line`] read, and so checked (a worker's
+/// second look: bytes become text again only through a check, as the
+/// crate has no `unsafe`).
 fn text(line: &[u8]) -> &str {
     simdutf8::basic::from_utf8(line).expect("read_line checks that lines are UTF-8")
 }
