@@ -168,16 +168,22 @@ impl Splitter<'_> {
             while pos < limit && inert[usize::from(self.bytes[pos])] {
                 pos += 1;
             }
-            // Then the non-ASCII characters no rule below looks at (the
-            // letters of every script). Stepping over the first one before
-            // the loop keeps the ASCII path above as short as it was (+1%
-            // instructions on English otherwise).
+            // Then, from a non-ASCII character no rule below looks at (a
+            // letter of any script), byte by byte over those and inert
+            // ASCII alike: in Vietnamese text the two alternate every few
+            // bytes. (Only from there: the test costs English +0.7%.)
             if self.steps_over(pos, limit) {
                 pos += utf8_len(self.bytes[pos]);
-                while self.steps_over(pos, limit) {
-                    pos += utf8_len(self.bytes[pos]);
+                while pos < limit {
+                    let byte = self.bytes[pos];
+                    if inert[usize::from(byte)] {
+                        pos += 1;
+                    } else if self.steps_over(pos, limit) {
+                        pos += utf8_len(byte);
+                    } else {
+                        break;
+                    }
                 }
-                continue;
             }
             if pos >= len {
                 break;
