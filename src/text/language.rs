@@ -324,6 +324,10 @@ fn iso639_1(code: &str) -> Option<&'static str> {
         ("yid", "yi"),
         ("zul", "zu"),
     ];
+    // Most tags are two-letter codes already: no search for those.
+    if code.len() != 3 {
+        return None;
+    }
     CODES
         .iter()
         .find(|(three, _)| *three == code)
