@@ -30,54 +30,146 @@ use crate::text::language::{is_closing_punct, is_opening_punct};
 use crate::text::words::Word;
 use crate::text::{find_whitespace, rfind_whitespace};
 
-/// Feature weights of the space model.
+/// Feature weights of the space model. The features with a closed set of
+/// values (the bias, the length buckets, the character classes) are slots
+/// filled from the data file; the word features are maps from the word.
+/// A space's score then adds six slots and looks up two words, where it
+/// built and hashed eight feature names (a fifth of a Thai article's
+/// segmentation).
 #[derive(Debug, Default, Clone)]
 pub struct SpaceModel {
-    weights: FxHashMap<String, f32>,
+    /// Whether any `feature weight` line was read.
+    has_weights: bool,
+    bias: f32,
+    before_len: [f32; BEFORE_BUCKETS.names.len()],
+    after_len: [f32; AFTER_BUCKETS.names.len()],
+    after_is_last: f32,
+    prev_class: [f32; Class::ALL.len()],
+    next_class: [f32; Class::ALL.len()],
+    prev_word: FxHashMap<String, f32>,
+    next_word: FxHashMap<String, f32>,
 }
 
 /// Lengths (in characters) used as bucket edges for the length features.
-const BEFORE_BUCKETS: Buckets = Buckets {
-    edges: &[10, 20, 40, 80, 160],
-    names: &["<10", "<20", "<40", "<80", "<160", ">=160"],
+const BEFORE_BUCKETS: Buckets<5, 6> = Buckets {
+    edges: [10, 20, 40, 80, 160],
+    names: ["<10", "<20", "<40", "<80", "<160", ">=160"],
 };
-const AFTER_BUCKETS: Buckets = Buckets {
-    edges: &[5, 10, 20, 40],
-    names: &["<5", "<10", "<20", "<40", ">=40"],
+const AFTER_BUCKETS: Buckets<4, 5> = Buckets {
+    edges: [5, 10, 20, 40],
+    names: ["<5", "<10", "<20", "<40", ">=40"],
 };
 
 /// Bucket edges of a length feature and the buckets' names: `<edge` below
 /// each edge, then `>=edge` from the last.
-struct Buckets {
-    edges: &'static [usize],
-    names: &'static [&'static str],
+struct Buckets<const EDGES: usize, const NAMES: usize> {
+    edges: [usize; EDGES],
+    names: [&'static str; NAMES],
 }
 
-impl Buckets {
+impl<const EDGES: usize, const NAMES: usize> Buckets<EDGES, NAMES> {
     /// The last edge: counting past it changes no bucket.
     fn last_edge(&self) -> usize {
-        self.edges[self.edges.len() - 1]
+        self.edges[EDGES - 1]
+    }
+
+    /// The bucket of `value`.
+    fn of(&self, value: usize) -> usize {
+        self.edges
+            .iter()
+            .position(|&edge| value < edge)
+            .unwrap_or(EDGES)
+    }
+
+    /// The bucket named `name`.
+    fn named(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|&n| n == name)
+    }
+}
+
+/// The class of the character beside a space ([`char_class`]), a slot of
+/// the class features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Digit,
+    Latin,
+    Close,
+    Open,
+    Quote,
+    Letter,
+    Punct,
+}
+
+impl Class {
+    const ALL: [Class; 7] = [
+        Class::Digit,
+        Class::Latin,
+        Class::Close,
+        Class::Open,
+        Class::Quote,
+        Class::Letter,
+        Class::Punct,
+    ];
+
+    /// The class's name in the feature names (`prev_class=digit`).
+    fn name(self) -> &'static str {
+        match self {
+            Class::Digit => "digit",
+            Class::Latin => "latin",
+            Class::Close => "close",
+            Class::Open => "open",
+            Class::Quote => "quote",
+            Class::Letter => "letter",
+            Class::Punct => "punct",
+        }
+    }
+
+    fn named(name: &str) -> Option<usize> {
+        Class::ALL.iter().position(|class| class.name() == name)
     }
 }
 
 impl SpaceModel {
-    /// Adds one `feature weight` line; malformed lines are ignored.
+    /// Adds one `feature weight` line; malformed lines are ignored, and so
+    /// are features the model does not have.
     pub fn add_line(&mut self, line: &str) {
         let mut parts = line.rsplitn(2, char::is_whitespace);
         let (Some(weight), Some(feature)) = (parts.next(), parts.next()) else {
             return;
         };
         if let Ok(weight) = weight.parse::<f32>() {
-            self.weights.insert(feature.trim().to_string(), weight);
+            self.has_weights = true;
+            if let Some(slot) = self.slot(feature.trim()) {
+                *slot = weight;
+            }
+        }
+    }
+
+    /// Where the weight of `feature` is kept.
+    fn slot(&mut self, feature: &str) -> Option<&mut f32> {
+        if feature == "bias" {
+            Some(&mut self.bias)
+        } else if feature == "after_is_last" {
+            Some(&mut self.after_is_last)
+        } else if let Some(name) = feature.strip_prefix("before_len") {
+            BEFORE_BUCKETS.named(name).map(|i| &mut self.before_len[i])
+        } else if let Some(name) = feature.strip_prefix("after_len") {
+            AFTER_BUCKETS.named(name).map(|i| &mut self.after_len[i])
+        } else if let Some(name) = feature.strip_prefix("prev_class=") {
+            Class::named(name).map(|i| &mut self.prev_class[i])
+        } else if let Some(name) = feature.strip_prefix("next_class=") {
+            Class::named(name).map(|i| &mut self.next_class[i])
+        } else if let Some(word) = feature.strip_prefix("prev=") {
+            Some(self.prev_word.entry(word.to_string()).or_default())
+        } else if let Some(word) = feature.strip_prefix("next=") {
+            Some(self.next_word.entry(word.to_string()).or_default())
+        } else {
+            None
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
-    }
-
-    fn weight(&self, feature: &str) -> f32 {
-        self.weights.get(feature).copied().unwrap_or(0.0)
+        !self.has_weights
     }
 
     /// The score of the space run `[space, after)` in `text`, where the
@@ -99,44 +191,43 @@ impl SpaceModel {
         let before_chunk = &text[before_chunk_start..space];
         let rest = &text[after..];
         let after_chunk = &rest[..find_whitespace(rest).unwrap_or(rest.len())];
-
-        // Feature names are built in one buffer (a formatted string per
-        // feature was a tenth of the space model's cost).
-        let mut key = String::with_capacity(64);
-        let mut weight = |parts: &[&str]| {
-            key.clear();
-            parts.iter().for_each(|part| key.push_str(part));
-            self.weight(&key)
+        let word_weight = |weights: &FxHashMap<String, f32>, word: &Word| {
+            weights
+                .get(&text[word.start..word.end])
+                .copied()
+                .unwrap_or(0.0)
         };
-        let mut score = weight(&["bias"]);
+
+        // The weights are added in the order of the features' lines in the
+        // module's documentation (an absent feature adds zero).
+        let mut score = self.bias;
         // Counting stops past the last bucket edge, so a long run of
         // non-boundary spaces costs no more than a short one.
         let sentence_chars =
             chars_up_to(&text[sentence_start..space], BEFORE_BUCKETS.last_edge() + 1);
-        score += weight(&["before_len", bucket(sentence_chars, &BEFORE_BUCKETS)]);
+        score += self.before_len[BEFORE_BUCKETS.of(sentence_chars)];
         let after_chars = chars_up_to(after_chunk, AFTER_BUCKETS.last_edge() + 1);
-        score += weight(&["after_len", bucket(after_chars, &AFTER_BUCKETS)]);
+        score += self.after_len[AFTER_BUCKETS.of(after_chars)];
         if rest.len() == after_chunk.len() {
-            score += weight(&["after_is_last"]);
+            score += self.after_is_last;
         }
 
         if let Some(last) = before_chunk.chars().next_back() {
-            score += weight(&["prev_class=", char_class(last)]);
+            score += self.prev_class[char_class(last) as usize];
         }
         if let Some(first) = after_chunk.chars().next() {
-            score += weight(&["next_class=", char_class(first)]);
+            score += self.next_class[char_class(first) as usize];
         }
         if let Some(word) = last_word(words, before_chunk_start, space) {
-            score += weight(&["prev=", &text[word.start..word.end]]);
+            score += word_weight(&self.prev_word, word);
         }
         if let Some(word) = first_word(words, after, after + after_chunk.len()) {
-            score += weight(&["next=", &text[word.start..word.end]]);
+            score += word_weight(&self.next_word, word);
         }
         score
     }
 }
 
-/// The name of the bucket of `value`, after the feature's name.
 /// The number of characters of `text`, or `cap` if it has more. A text of
 /// at least `4 * cap` bytes has at least `cap` characters; a shorter one is
 /// counted by std's count, which reads its bytes a word at a time (taking
@@ -150,27 +241,22 @@ fn chars_up_to(text: &str, cap: usize) -> usize {
     }
 }
 
-fn bucket(value: usize, buckets: &Buckets) -> &'static str {
-    let i = buckets.edges.iter().position(|&edge| value < edge);
-    buckets.names[i.unwrap_or(buckets.edges.len())]
-}
-
 /// Coarse class of the character beside a space.
-fn char_class(c: char) -> &'static str {
+fn char_class(c: char) -> Class {
     if c.is_ascii_digit() {
-        "digit"
+        Class::Digit
     } else if c.is_ascii_alphabetic() {
-        "latin"
+        Class::Latin
     } else if is_closing_punct(c) {
-        "close"
+        Class::Close
     } else if is_opening_punct(c) {
-        "open"
+        Class::Open
     } else if c == '"' || c == '\'' {
-        "quote"
+        Class::Quote
     } else if char_props::is_alphabetic(c) || is_mark(c) {
-        "letter"
+        Class::Letter
     } else {
-        "punct"
+        Class::Punct
     }
 }
 
@@ -217,14 +303,52 @@ mod tests {
 
     #[test]
     fn buckets_name_their_range() {
-        for buckets in [&BEFORE_BUCKETS, &AFTER_BUCKETS] {
+        fn check<const E: usize, const N: usize>(buckets: &Buckets<E, N>) {
             let mut names: Vec<String> = buckets.edges.iter().map(|e| format!("<{e}")).collect();
             names.push(format!(">={}", buckets.last_edge()));
-            assert_eq!(buckets.names, names);
+            assert_eq!(buckets.names.to_vec(), names);
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(buckets.named(name), Some(i));
+            }
         }
-        assert_eq!(bucket(3, &AFTER_BUCKETS), "<5");
-        assert_eq!(bucket(5, &AFTER_BUCKETS), "<10");
-        assert_eq!(bucket(40, &AFTER_BUCKETS), ">=40");
+        check(&BEFORE_BUCKETS);
+        check(&AFTER_BUCKETS);
+        assert_eq!(AFTER_BUCKETS.names[AFTER_BUCKETS.of(3)], "<5");
+        assert_eq!(AFTER_BUCKETS.names[AFTER_BUCKETS.of(5)], "<10");
+        assert_eq!(AFTER_BUCKETS.names[AFTER_BUCKETS.of(40)], ">=40");
+    }
+
+    /// A feature line the model does not know would be read and ignored:
+    /// every line of the shipped models names a slot.
+    #[test]
+    fn every_feature_of_the_language_data_has_a_slot() {
+        for file in [
+            include_str!("../../data/lang/th.txt"),
+            include_str!("../../data/lang/lo.txt"),
+        ] {
+            let mut model = SpaceModel::default();
+            let mut section = "";
+            let mut features = 0;
+            for line in file.lines().map(str::trim) {
+                if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                    section = name;
+                } else if section == "space_model" && !line.is_empty() && !line.starts_with('#') {
+                    let (feature, weight) = line.rsplit_once(char::is_whitespace).unwrap();
+                    assert!(weight.parse::<f32>().is_ok(), "{line}");
+                    assert!(model.slot(feature.trim()).is_some(), "{line}");
+                    features += 1;
+                }
+            }
+            assert!(features > 40, "{features}");
+        }
+    }
+
+    #[test]
+    fn class_names_are_distinct_and_found() {
+        for (i, class) in Class::ALL.iter().enumerate() {
+            assert_eq!(*class as usize, i);
+            assert_eq!(Class::named(class.name()), Some(i));
+        }
     }
 
     #[test]
@@ -235,13 +359,33 @@ mod tests {
             "next=และ -3.0",
             "prev=แล้ว 2.5",
             "before_len<10 -0.5",
+            // The features of this space, and others of the same kinds.
+            "before_len<20 8.0",
+            "after_len<20 0.0625",
+            "after_len<10 -16.0",
+            "after_is_last 0.03125",
+            "prev_class=letter 0.25",
+            "prev_class=digit 32.0",
+            "next_class=letter 0.125",
+            "next_class=latin 64.0",
+            "prev=และ 128.0",
+            "next=แล้ว 256.0",
         ] {
             model.add_line(line);
         }
         let text = "ฉันกินข้าวแล้ว และไปโรงเรียน";
         let space = text.find(' ').unwrap();
         let score = model.score(text, &crate::text::words::words(text), 0, space, space + 1);
-        // bias + prev=แล้ว + next=และ (the sentence so far is 14 chars: no length weight)
-        assert!((score - 0.5).abs() < 1e-6, "{score}");
+        // bias + prev=แล้ว + next=และ + before_len<20 (14 characters so
+        // far) + after_len<20 (13 after) + after_is_last + the two letters.
+        let expected = 1.0 + 2.5 - 3.0 + 8.0 + 0.0625 + 0.03125 + 0.25 + 0.125;
+        assert_eq!(score, expected);
+        // Before the last chunk, with a digit after the space.
+        let text = "ฉันกินข้าวแล้ว 5 คน";
+        let space = text.find(' ').unwrap();
+        let score = model.score(text, &crate::text::words::words(text), 0, space, space + 1);
+        // bias + prev=แล้ว + before_len<20 + after_len<5 (none) + the letter
+        // before (the digit after has no weight).
+        assert_eq!(score, 1.0 + 2.5 + 8.0 + 0.25);
     }
 }
