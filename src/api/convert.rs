@@ -152,7 +152,9 @@ fn kind(kind: SentenceKind) -> i32 {
     }) as i32
 }
 
-fn u32_of(n: usize) -> u32 {
+/// A count or offset as the messages' `u32` (saturating: texts are far
+/// below 4 GiB).
+pub fn u32_of(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
