@@ -850,7 +850,7 @@ impl Splitter<'_> {
     /// followed by a blank line or the end of the text.
     fn is_lone_short_line(&self, start: usize) -> bool {
         let rest = &self.text[start..];
-        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let line_end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         // A paragraph is one line: stop at its fourth word.
         if rest[..line_end].split_whitespace().nth(3).is_some() {
             return false;

@@ -458,9 +458,8 @@ impl Seen {
             .fold(0u8, |flags, &b| flags | BYTE_FLAGS[b as usize]);
         let url_start = (flags & COLON != 0 && text.contains("://"))
             || (flags & W != 0
-                && text
-                    .match_indices('.')
-                    .any(|(dot, _)| dot >= 3 && bytes[dot - 3..dot].eq_ignore_ascii_case(b"www")));
+                && memchr::memchr_iter(b'.', bytes)
+                    .any(|dot| dot >= 3 && bytes[dot - 3..dot].eq_ignore_ascii_case(b"www")));
         Seen {
             brace: flags & BRACE != 0,
             at: flags & AT != 0,
