@@ -650,19 +650,21 @@ impl Splitter<'_> {
         // Most words before a full stop are lowercase already: borrowed.
         let lower = char_props::to_lowercase(word);
         let lower = lower.as_ref();
-        let next_starts_sentence = self.data.is_sentence_starter(next_word);
+        // Looked up only where a rule needs it: most words before a full
+        // stop are no abbreviation, and reach none of those rules.
+        let next_starts_sentence = || self.data.is_sentence_starter(next_word);
         let next_is_digit = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
         if self.data.is_title_abbreviation(lower)
             || self.extra_abbreviations.iter().any(|a| a == lower)
         {
             return true; // "Mr. Smith", "Dr. Lee": never sentence-final
         }
-        if self.data.is_number_abbreviation(lower) && next_is_digit {
+        if next_is_digit && self.data.is_number_abbreviation(lower) {
             return true; // "No. 5", "pp. 12", "Jan. 14"
         }
         if self.data.is_abbreviation(lower) {
             // "in the U.S. The ..." ends; "U.S. President ..." does not.
-            return !(next_starts_sentence || self.data.is_final_abbreviation(lower));
+            return !(next_starts_sentence() || self.data.is_final_abbreviation(lower));
         }
         // Initials: "Jennifer M. Anderson", "J. R. R. Tolkien".
         let mut chars = word.chars();
@@ -670,11 +672,11 @@ impl Splitter<'_> {
             && char_props::is_alphabetic(only)
             && only.is_uppercase()
         {
-            return !next_starts_sentence;
+            return !next_starts_sentence();
         }
         // Dotted acronyms not in the list: "U.N.", "p.m.".
         if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
-            return !next_starts_sentence;
+            return !next_starts_sentence();
         }
         // Roman ordinals in languages that write ordinals with a dot: "XII. pluk".
         if self.data.ordinal_dot
@@ -682,7 +684,7 @@ impl Splitter<'_> {
             && word
                 .chars()
                 .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
-            && !next_starts_sentence
+            && !next_starts_sentence()
         {
             return true;
         }
@@ -704,7 +706,7 @@ impl Splitter<'_> {
                 && word.len() <= 3
                 && (self.data.is_month(next_word)
                     || (next_word.chars().next().is_some_and(char::is_uppercase)
-                        && !next_starts_sentence))
+                        && !next_starts_sentence()))
             {
                 return true;
             }
