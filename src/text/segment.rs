@@ -171,7 +171,8 @@ impl Splitter<'_> {
             // Then, from a non-ASCII character no rule below looks at (a
             // letter of any script), byte by byte over those and inert
             // ASCII alike: in Vietnamese text the two alternate every few
-            // bytes. (Only from there: the test costs English +0.7%.)
+            // bytes. (Only once one is found: one loop over both from the
+            // start cost English +0.7%.)
             if self.steps_over(pos, limit) {
                 pos += utf8_len(self.bytes[pos]);
                 while pos < limit {
