@@ -175,15 +175,23 @@ impl Splitter<'_> {
             // start cost English +0.7%.)
             if self.steps_over(pos, limit) {
                 pos += utf8_len(self.bytes[pos]);
-                while pos < limit {
-                    let byte = self.bytes[pos];
-                    if inert[usize::from(byte)] {
-                        pos += 1;
-                    } else if self.steps_over(pos, limit) {
-                        pos += utf8_len(byte);
+                // Without a branch on the kind of byte, which alternates
+                // unpredictably: the step (`STEPS`), unless the pair of a
+                // lead byte is reactive. The byte before `limit` is left
+                // to the rules below, which step over it as well.
+                let steps = &STEPS[usize::from(spaces_inert)];
+                while pos + 1 < limit {
+                    let (byte, next) = (self.bytes[pos], self.bytes[pos + 1]);
+                    let reactive = (REACTIVE_ROWS[usize::from(byte)] >> (next & 0x3F)) & 1 != 0;
+                    let step = if reactive {
+                        0
                     } else {
+                        steps[usize::from(byte)]
+                    };
+                    if step == 0 {
                         break;
                     }
+                    pos += usize::from(step);
                 }
             }
             if pos >= len {
@@ -1001,6 +1009,37 @@ static INERT: [[bool; 256]; 2] = {
     tables
 };
 
+/// How far [`Splitter::run`]'s mixed loop steps from a byte:
+/// `STEPS[spaces_inert][byte]` is 1 for an inert ASCII byte, the length of
+/// the character for a lead byte (whose pair [`REACTIVE_ROWS`] checks), 0
+/// otherwise.
+static STEPS: [[u8; 256]; 2] = {
+    let mut tables = [[0u8; 256]; 2];
+    let mut b = 0;
+    while b < 256 {
+        let lead = if b >= 0xC0 {
+            utf8_len(b as u8) as u8
+        } else {
+            0
+        };
+        tables[0][b] = if INERT[0][b] { 1 } else { lead };
+        tables[1][b] = if INERT[1][b] { 1 } else { lead };
+        b += 1;
+    }
+    tables
+};
+
+/// [`REACTIVE_PAIRS`] by lead byte, zero for every other byte.
+static REACTIVE_ROWS: [u64; 256] = {
+    let mut rows = [0u64; 256];
+    let mut b = 0xC0;
+    while b < 256 {
+        rows[b] = REACTIVE_PAIRS[b - 0xC0];
+        b += 1;
+    }
+    rows
+};
+
 /// An ASCII byte that [`Splitter::run`] only steps over: not a line break,
 /// not a possible terminator, and not a space when spaces matter (a list
 /// label is pending or the language has a space model). Non-ASCII
@@ -1047,7 +1086,7 @@ fn is_reactive(lead: u8, second: u8) -> bool {
 }
 
 /// The length of the UTF-8 sequence that `lead` starts.
-fn utf8_len(lead: u8) -> usize {
+const fn utf8_len(lead: u8) -> usize {
     match lead {
         0x00..=0x7F => 1,
         0x80..=0xDF => 2,
@@ -1293,6 +1332,12 @@ mod tests {
             let steps = !is_reactive(bytes[0], bytes[1]);
             assert!(!(reacts && steps), "{c:?} (U+{:04X})", u32::from(c));
             assert_eq!(utf8_len(bytes[0]), bytes.len());
+            // The mixed loop's tables say the same.
+            let row = REACTIVE_ROWS[usize::from(bytes[0])];
+            assert_eq!((row >> (bytes[1] & 0x3F)) & 1 == 0, steps, "{c:?}");
+            for table in &STEPS {
+                assert_eq!(usize::from(table[usize::from(bytes[0])]), bytes.len());
+            }
             stepped_over += usize::from(steps);
         }
         for letter in ['é', 'ệ', 'ư', '中', 'ก', 'ក', 'က', 'ñ', 'я', '𠀋'] {
@@ -1302,6 +1347,13 @@ mod tests {
         }
         // All but the blocks of the reactive characters.
         assert!(stepped_over > 1_000_000, "{stepped_over}");
+        // ASCII: a step of one where inert, and never a reactive pair.
+        for b in 0..0x80u8 {
+            assert_eq!(REACTIVE_ROWS[usize::from(b)], 0);
+            for (table, inert) in STEPS.iter().zip(&INERT) {
+                assert_eq!(table[usize::from(b)], u8::from(inert[usize::from(b)]));
+            }
+        }
     }
 
     #[test]
