@@ -491,17 +491,13 @@ pub fn translation_style(
 /// Serializes a `SentenceKind` field as its short name ("body", "headline",
 /// "metadata", "heading") in the JSONL output.
 pub fn serialize_kind<S: serde::Serializer>(kind: &i32, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(kind_name(*kind))
-}
-
-/// The JSON name of a protobuf `SentenceKind` (body for an unknown value).
-pub fn kind_name(kind: i32) -> &'static str {
-    match pb::SentenceKind::try_from(kind) {
+    let name = match pb::SentenceKind::try_from(*kind) {
         Ok(pb::SentenceKind::Headline) => SentenceKind::Headline.as_str(),
         Ok(pb::SentenceKind::Metadata) => SentenceKind::Metadata.as_str(),
         Ok(pb::SentenceKind::Heading) => SentenceKind::Heading.as_str(),
         _ => SentenceKind::Body.as_str(),
-    }
+    };
+    serializer.serialize_str(name)
 }
 
 /// The Assemble response for one result.

@@ -182,8 +182,7 @@ impl Splitter<'_> {
                 let steps = &STEPS[usize::from(spaces_inert)];
                 while pos + 1 < limit {
                     let (byte, next) = (self.bytes[pos], self.bytes[pos + 1]);
-                    let reactive = (REACTIVE_ROWS[usize::from(byte)] >> (next & 0x3F)) & 1 != 0;
-                    let step = if reactive {
+                    let step = if is_reactive(byte, next) {
                         0
                     } else {
                         steps[usize::from(byte)]
@@ -1011,7 +1010,7 @@ static INERT: [[bool; 256]; 2] = {
 
 /// How far [`Splitter::run`]'s mixed loop steps from a byte:
 /// `STEPS[spaces_inert][byte]` is 1 for an inert ASCII byte, the length of
-/// the character for a lead byte (whose pair [`REACTIVE_ROWS`] checks), 0
+/// the character for a lead byte (whose pair [`is_reactive`] checks), 0
 /// otherwise.
 static STEPS: [[u8; 256]; 2] = {
     let mut tables = [[0u8; 256]; 2];
@@ -1027,17 +1026,6 @@ static STEPS: [[u8; 256]; 2] = {
         b += 1;
     }
     tables
-};
-
-/// [`REACTIVE_PAIRS`] by lead byte, zero for every other byte.
-static REACTIVE_ROWS: [u64; 256] = {
-    let mut rows = [0u64; 256];
-    let mut b = 0xC0;
-    while b < 256 {
-        rows[b] = REACTIVE_PAIRS[b - 0xC0];
-        b += 1;
-    }
-    rows
 };
 
 /// An ASCII byte that [`Splitter::run`] only steps over: not a line break,
@@ -1063,26 +1051,27 @@ const REACTIVE_CHARS: [char; 45] = [
 ];
 
 /// [`REACTIVE_CHARS`] by the first two bytes of their UTF-8 encoding:
-/// bit `second & 0x3F` of `REACTIVE_PAIRS[lead - 0xC0]`. The pair names a
-/// two-byte character, or the 64 characters of a three- or four-byte one's
-/// block, so a character whose pair is clear is none of them.
-static REACTIVE_PAIRS: [u64; 64] = {
-    let mut pairs = [0u64; 64];
+/// bit `second & 0x3F` of `REACTIVE_ROWS[lead]`, and no bit in the row of
+/// any other byte. The pair names a two-byte character, or the 64
+/// characters of a three- or four-byte one's block, so a character whose
+/// pair is clear is none of them.
+static REACTIVE_ROWS: [u64; 256] = {
+    let mut rows = [0u64; 256];
     let mut i = 0;
     while i < REACTIVE_CHARS.len() {
         let mut utf8 = [0u8; 4];
         let encoded = REACTIVE_CHARS[i].encode_utf8(&mut utf8).as_bytes();
-        pairs[(encoded[0] - 0xC0) as usize] |= 1 << (encoded[1] & 0x3F);
+        rows[encoded[0] as usize] |= 1 << (encoded[1] & 0x3F);
         i += 1;
     }
-    pairs
+    rows
 };
 
-/// Whether the non-ASCII character whose UTF-8 encoding starts with `lead`
-/// (at least 0xC0) and `second` may be one of [`REACTIVE_CHARS`]; where it
-/// cannot, [`Splitter::run`] only steps over it.
+/// Whether the character whose UTF-8 encoding starts with `lead` and
+/// `second` may be one of [`REACTIVE_CHARS`] (never for an ASCII `lead`);
+/// where it cannot, [`Splitter::run`] only steps over a non-ASCII one.
 fn is_reactive(lead: u8, second: u8) -> bool {
-    REACTIVE_PAIRS[usize::from(lead - 0xC0)] & (1 << (second & 0x3F)) != 0
+    (REACTIVE_ROWS[usize::from(lead)] >> (second & 0x3F)) & 1 != 0
 }
 
 /// The length of the UTF-8 sequence that `lead` starts.
@@ -1332,9 +1321,7 @@ mod tests {
             let steps = !is_reactive(bytes[0], bytes[1]);
             assert!(!(reacts && steps), "{c:?} (U+{:04X})", u32::from(c));
             assert_eq!(utf8_len(bytes[0]), bytes.len());
-            // The mixed loop's tables say the same.
-            let row = REACTIVE_ROWS[usize::from(bytes[0])];
-            assert_eq!((row >> (bytes[1] & 0x3F)) & 1 == 0, steps, "{c:?}");
+            // The mixed loop's step is the character's length.
             for table in &STEPS {
                 assert_eq!(usize::from(table[usize::from(bytes[0])]), bytes.len());
             }
