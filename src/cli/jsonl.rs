@@ -73,7 +73,7 @@ fn run_on_this_thread<R: Read>(
     // One input and one output buffer for all lines.
     let (mut line, mut answer) = (Vec::new(), Vec::new());
     loop {
-        if !input.buffer().contains(&b'\n') {
+        if !has_whole_line(input) {
             output.flush()?;
         }
         let Some(text) = read_line(input, &mut line)? else {
@@ -196,8 +196,7 @@ fn hand_out<R: Read>(
         if matches!(read, Ok(Some(true))) {
             chunk.push(std::mem::take(&mut line));
         }
-        let hand =
-            !more || chunk.len() == CHUNK_LINES || memchr::memchr(b'\n', input.buffer()).is_none();
+        let hand = !more || chunk.len() == CHUNK_LINES || !has_whole_line(input);
         if hand && !chunk.is_empty() {
             // Either fails only once the writer has stopped.
             if slot_taken.send(()).is_err()
@@ -294,6 +293,12 @@ fn read_line<'a, R: Read>(
             "stream did not contain valid UTF-8",
         )
     })
+}
+
+/// Whether a whole line is buffered: reading it will not wait on the
+/// input (a co-process's next line may not be written yet).
+fn has_whole_line<R: Read>(input: &BufReader<R>) -> bool {
+    memchr::memchr(b'\n', input.buffer()).is_some()
 }
 
 /// The text of a line that [`read_line`] read, and so checked (a worker's
