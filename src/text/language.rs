@@ -80,9 +80,10 @@ pub fn normalize_tag(tag: &str) -> Result<String, InvalidLanguageTag> {
     }
     let primary = primary.to_ascii_lowercase();
     // Precis's own keys first (Filipino, Malay and Chinese group several
-    // codes), then ISO 639-2/3 codes to their two-letter form.
+    // codes; "fil", its one three-letter key, skips the search of the
+    // table), then ISO 639-2/3 codes to their two-letter form.
     let code = match primary.as_str() {
-        "tl" | "tgl" => "fil",
+        "fil" | "tl" | "tgl" => "fil",
         "in" => "id",
         "zsm" | "msa" | "may" => "ms",
         "zho" | "chi" | "cmn" | "yue" => "zh",
@@ -662,6 +663,7 @@ mod tests {
     fn tags_normalize_to_primary_subtag() {
         assert_eq!(normalize_tag("zh-Hant-TW").unwrap(), "zh");
         assert_eq!(normalize_tag("tl").unwrap(), "fil");
+        assert_eq!(normalize_tag("FIL-PH").unwrap(), "fil");
         assert_eq!(normalize_tag("ita").unwrap(), "it");
         assert_eq!(normalize_tag("rus").unwrap(), "ru");
         assert_eq!(normalize_tag("haw").unwrap(), "haw");
