@@ -20,7 +20,8 @@ use serde_json::{Map, Value};
 use crate::api::{convert, pb};
 use crate::engine::{BudgetFields, Engine, Request, WeightFields};
 use crate::error::Error;
-use crate::text::{SegmentOptions, Segmentation};
+use crate::summarize::Summary;
+use crate::text::{SegmentOptions, Segmentation, Sentence};
 use std::collections::BTreeMap;
 
 use crate::translate::{BatchLimits, GlossaryEntry, Scope, assemble};
@@ -424,6 +425,14 @@ pub fn answer_line(
         write_segment_line(out, &id, &request.text, &segmentation);
         return Ok(());
     }
+    if command == Command::Summarize {
+        let (segmentation, summary) = engine
+            .validate(&request)
+            .and_then(|validated| engine.summarize(&validated))
+            .map_err(fail)?;
+        write_summarize_line(out, &id, &request.text, &segmentation, &summary);
+        return Ok(());
+    }
     let response = run_request(engine, command, &request).map_err(fail)?;
     let line = Line {
         id: &id,
@@ -441,6 +450,68 @@ pub fn answer_line(
 /// written as a string, ~40% of the instructions of a `segment` line; the
 /// message's two new strings a sentence were another ~4%.
 fn write_segment_line(out: &mut Vec<u8>, id: &Value, text: &str, segmentation: &Segmentation) {
+    write_line_head(out, id, segmentation);
+    out.extend_from_slice(b",\"sentences\":[");
+    for (i, sentence) in segmentation.sentences.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_sentence_fields(out, text, sentence);
+        out.push(b'}');
+    }
+    write_warnings(out, segmentation.warnings.iter());
+}
+
+/// A `summarize` output line, as [`write_segment_line`] writes a `segment`
+/// one: what serde writes for the `Summarize` message (a test compares the
+/// two). The scores are written by sonic-rs, as serde writes them.
+fn write_summarize_line(
+    out: &mut Vec<u8>,
+    id: &Value,
+    text: &str,
+    segmentation: &Segmentation,
+    summary: &Summary,
+) {
+    write_line_head(out, id, segmentation);
+    out.extend_from_slice(b",\"summary\":");
+    write_json_string(out, &summary.text(text, segmentation));
+    out.extend_from_slice(b",\"selected\":[");
+    for (i, &selected) in summary.selected.iter().enumerate() {
+        write_number(out, if i > 0 { b"," } else { b"" }, selected);
+    }
+    out.extend_from_slice(b"],\"sentences\":[");
+    for (i, (sentence, score)) in segmentation
+        .sentences
+        .iter()
+        .zip(&summary.scores)
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_sentence_fields(out, text, sentence);
+        let c = &score.components;
+        write_float(out, b",\"score\":", score.score);
+        write_float(out, b",\"components\":{\"tfidf\":", c.tfidf);
+        write_float(out, b",\"position\":", c.position);
+        write_float(out, b",\"title\":", c.title);
+        write_float(out, b",\"length\":", c.length);
+        write_float(out, b",\"boilerplate\":", c.boilerplate);
+        write_float(out, b",\"centrality\":", c.centrality);
+        out.extend_from_slice(if score.selected {
+            b"},\"selected\":true"
+        } else {
+            b"},\"selected\":false"
+        });
+        write_number(out, b",\"rank\":", score.rank);
+        out.push(b'}');
+    }
+    write_warnings(out, segmentation.warnings.iter().chain(&summary.warnings));
+}
+
+/// The fields every answer line starts with: the id, the language and the
+/// title.
+fn write_line_head(out: &mut Vec<u8>, id: &Value, segmentation: &Segmentation) {
     out.extend_from_slice(b"{\"id\":");
     sonic_rs::to_writer(&mut *out, id).expect("JSON values serialize");
     out.extend_from_slice(b",\"lang\":");
@@ -451,35 +522,43 @@ fn write_segment_line(out: &mut Vec<u8>, id: &Value, text: &str, segmentation: &
         b",\"language_detected\":false,\"title\":"
     });
     write_json_string(out, &segmentation.title);
-    out.extend_from_slice(b",\"sentences\":[");
-    for (i, sentence) in segmentation.sentences.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_number(out, b"{\"index\":", sentence.index);
-        out.extend_from_slice(b",\"text\":");
-        write_json_string(out, sentence.text(text));
-        write_number(out, b",\"start\":", sentence.start);
-        write_number(out, b",\"end\":", sentence.end);
-        write_number(out, b",\"char_start\":", sentence.char_start);
-        write_number(out, b",\"char_end\":", sentence.char_end);
-        write_number(out, b",\"utf16_start\":", sentence.utf16_start);
-        write_number(out, b",\"utf16_end\":", sentence.utf16_end);
-        write_number(out, b",\"paragraph\":", sentence.paragraph);
-        out.extend_from_slice(b",\"kind\":\"");
-        out.extend_from_slice(sentence.kind.as_str().as_bytes());
-        out.extend_from_slice(b"\",\"boundary_rule\":");
-        write_json_string(out, sentence.boundary_rule.as_str());
-        out.push(b'}');
-    }
+}
+
+/// A sentence's object up to its last common field (`boundary_rule`), the
+/// fields of a `Sentence` message and the first of a `ScoredSentence`.
+fn write_sentence_fields(out: &mut Vec<u8>, text: &str, sentence: &Sentence) {
+    write_number(out, b"{\"index\":", sentence.index);
+    out.extend_from_slice(b",\"text\":");
+    write_json_string(out, sentence.text(text));
+    write_number(out, b",\"start\":", sentence.start);
+    write_number(out, b",\"end\":", sentence.end);
+    write_number(out, b",\"char_start\":", sentence.char_start);
+    write_number(out, b",\"char_end\":", sentence.char_end);
+    write_number(out, b",\"utf16_start\":", sentence.utf16_start);
+    write_number(out, b",\"utf16_end\":", sentence.utf16_end);
+    write_number(out, b",\"paragraph\":", sentence.paragraph);
+    out.extend_from_slice(b",\"kind\":\"");
+    out.extend_from_slice(sentence.kind.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"boundary_rule\":");
+    write_json_string(out, sentence.boundary_rule.as_str());
+}
+
+/// The closing `warnings` array and the end of the line.
+fn write_warnings<'a>(out: &mut Vec<u8>, warnings: impl Iterator<Item = &'a String>) {
     out.extend_from_slice(b"],\"warnings\":[");
-    for (i, warning) in segmentation.warnings.iter().enumerate() {
+    for (i, warning) in warnings.enumerate() {
         if i > 0 {
             out.push(b',');
         }
         write_json_string(out, warning);
     }
     out.extend_from_slice(b"]}");
+}
+
+/// `key`, then `value` as sonic-rs writes a `double` field.
+fn write_float(out: &mut Vec<u8>, key: &[u8], value: f64) {
+    out.extend_from_slice(key);
+    sonic_rs::to_writer(&mut *out, &value).expect("numbers serialize");
 }
 
 /// `key` (the literal before a value), then `value` as the message's `u32`
@@ -607,13 +686,14 @@ mod tests {
     use super::*;
     use crate::engine::Limits;
 
-    /// `write_segment_line` writes, from the segmentation, what serde
-    /// writes for the line of the `Segment` message made from it:
-    /// articles in five scripts, text with quotes, backslashes, control
-    /// characters (a warning) and an emoji, headings and paragraphs, a
-    /// given title, and ids of every JSON kind.
+    /// `write_segment_line` and `write_summarize_line` write, from the
+    /// segmentation and summary, what serde writes for the line of the
+    /// `Segment` and `Summarize` messages made from them: articles in five
+    /// scripts, text with quotes, backslashes, control characters (a
+    /// warning) and an emoji, headings and paragraphs, a given title, and
+    /// ids of every JSON kind.
     #[test]
-    fn segment_lines_are_the_serde_lines() {
+    fn segment_and_summarize_lines_are_the_serde_lines() {
         let engine = Engine::new(Limits::default());
         let texts = [
             include_str!("../../examples/seed_article.txt"),
@@ -629,7 +709,10 @@ mod tests {
             Value::Null,
             serde_json::json!({"batch": [1, 2.5, true]}),
         ];
-        for text in texts {
+        for (command, text) in [Command::Segment, Command::Summarize]
+            .into_iter()
+            .flat_map(|command| texts.map(|text| (command, text)))
+        {
             for id in &ids {
                 for title in [None, Some("A \"title\"")] {
                     let mut request = serde_json::json!({ "text": text, "id": id });
@@ -638,11 +721,11 @@ mod tests {
                     }
                     let line = request.to_string();
                     let mut written = Vec::new();
-                    answer_line(&engine, Command::Segment, &line, &mut written).unwrap();
+                    answer_line(&engine, command, &line, &mut written).unwrap();
                     let parsed: JsonRequest = serde_json::from_str(&line).unwrap();
                     let id = parsed.id.clone();
                     let request = parsed.into_request().unwrap();
-                    let response = run_request(&engine, Command::Segment, &request).unwrap();
+                    let response = run_request(&engine, command, &request).unwrap();
                     let line = Line {
                         id: &id,
                         response: &response,
