@@ -183,14 +183,13 @@ impl Splitter<'_> {
                 // before `limit` is left to the rules below, which step
                 // over it as well.
                 let steps = &STEPS[usize::from(spaces_inert)];
-                let spaces = if spaces_inert { NO_SPACES } else { SPACES };
                 'mixed: while pos + 1 < limit {
                     // Most of a Vietnamese sentence: the block is passed
                     // over to the end of the character it ends in (before
                     // `limit`, a character boundary).
                     if pos + SKIP_BLOCK < limit
                         && let Some(window) = self.bytes.get(pos..=pos + SKIP_BLOCK)
-                        && !block_may_react(window, spaces)
+                        && !block_may_react(window, spaces_inert)
                     {
                         pos += SKIP_BLOCK;
                         while self.bytes.get(pos).is_some_and(|&b| b & 0xC0 == 0x80) {
@@ -1098,31 +1097,18 @@ fn is_reactive(lead: u8, second: u8) -> bool {
 /// where [`block_may_react`] says no character in it may be reactive.
 const SKIP_BLOCK: usize = 16;
 
-/// The bytes of a space and a tab where spaces matter to
-/// [`Splitter::run`]; where they are inert, 0xFF, which no UTF-8 text holds.
-const SPACES: [u8; 2] = [b' ', b'\t'];
-const NO_SPACES: [u8; 2] = [0xFF, 0xFF];
-
 /// Whether a character that starts with `byte`, followed by `next`, may
 /// be one that [`Splitter::run`]'s mixed loop stops at: an ASCII byte that
-/// is not inert ([`is_inert_ascii`], `spaces` as [`SPACES`]), or a lead
-/// byte of [`REACTIVE_CHARS`]. A superset of the loop's stops (a test holds
-/// it to that), as comparisons, so that a check over a block vectorizes.
-/// Of the lead bytes 0xE0 and 0xE1, shared with letters, only the pairs of
-/// the reactive characters' blocks are taken: Devanagari's danda (E0 A5),
-/// not Thai or Lao (E0 B8-BB); below E1 A0 (Myanmar, Ethiopic, Ogham,
-/// Khmer), not Vietnamese's Latin letters (E1 B8-BB).
+/// is not inert ([`is_inert_ascii`]), or a lead byte of [`REACTIVE_CHARS`].
+/// A superset of the loop's stops (a test holds it to that), as
+/// comparisons, so that a check over a block vectorizes. Of the lead bytes
+/// 0xE0 and 0xE1, shared with letters, only the pairs of the reactive
+/// characters' blocks are taken: Devanagari's danda (E0 A5), not Thai or
+/// Lao (E0 B8-BB); below E1 A0 (Myanmar, Ethiopic, Ogham, Khmer), not
+/// Vietnamese's Latin letters (E1 B8-BB).
 #[inline(always)]
-fn may_react(byte: u8, next: u8, spaces: [u8; 2]) -> bool {
-    let ascii = (byte == b'\n')
-        | (byte == b'\r')
-        | (byte == b'.')
-        | (byte == b'!')
-        | (byte == b'?')
-        | (byte == b';')
-        | (byte == b':')
-        | (byte == spaces[0])
-        | (byte == spaces[1]);
+fn may_react(byte: u8, next: u8, spaces_inert: bool) -> bool {
+    let ascii = (byte < 0x80) & !is_inert_ascii(byte, spaces_inert);
     let lead = (byte == 0xC2)
         | (byte == 0xCD)
         | (byte == 0xD6)
@@ -1140,11 +1126,11 @@ fn may_react(byte: u8, next: u8, spaces: [u8; 2]) -> bool {
 /// longer, for the byte after the last) [`may_react`], checked without an
 /// early exit.
 #[inline(always)]
-fn block_may_react(window: &[u8], spaces: [u8; 2]) -> bool {
+fn block_may_react(window: &[u8], spaces_inert: bool) -> bool {
     let bytes: &[u8; SKIP_BLOCK] = window[..SKIP_BLOCK].try_into().expect("a whole block");
     let nexts: &[u8; SKIP_BLOCK] = window[1..].try_into().expect("a whole block");
     bytes.iter().zip(nexts).fold(false, |any, (&byte, &next)| {
-        any | may_react(byte, next, spaces)
+        any | may_react(byte, next, spaces_inert)
     })
 }
 
@@ -1424,14 +1410,14 @@ mod tests {
     /// Lao, Chinese).
     #[test]
     fn the_block_check_flags_every_stop_of_the_mixed_loop() {
-        for (spaces_inert, spaces) in [(false, SPACES), (true, NO_SPACES)] {
+        for spaces_inert in [false, true] {
             let steps = &STEPS[usize::from(spaces_inert)];
             for byte in (0..=255u8).filter(|b| !(0x80..0xC0).contains(b)) {
                 let nexts = if byte < 0x80 { 0..=255u8 } else { 0x80..=0xBF };
                 for next in nexts {
                     let stops = steps[usize::from(byte)] == 0 || is_reactive(byte, next);
                     assert!(
-                        !stops || may_react(byte, next, spaces),
+                        !stops || may_react(byte, next, spaces_inert),
                         "{byte:#04X} {next:#04X}, spaces inert: {spaces_inert}"
                     );
                 }
@@ -1441,10 +1427,7 @@ mod tests {
         let mut window = letters.as_bytes().to_vec();
         window.push(b'a');
         for start in 0..window.len() - SKIP_BLOCK {
-            assert!(!block_may_react(
-                &window[start..=start + SKIP_BLOCK],
-                NO_SPACES
-            ));
+            assert!(!block_may_react(&window[start..=start + SKIP_BLOCK], true));
         }
     }
 
