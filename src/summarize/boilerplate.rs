@@ -165,6 +165,48 @@ fn lowercase_pattern(pattern: &str) -> bool {
     true
 }
 
+/// The patterns with non-ASCII literals, which every non-ASCII sentence
+/// must be matched by as written, run as two regexes instead of one each:
+/// the anchored ones in one alternation, whose search ends within a few
+/// characters, and the others in another, whose literal prefixes (`(ảnh:`,
+/// `点击`) the regex crate searches for together. A sentence neither
+/// matches is matched by none of them; one that either matches is then
+/// matched by each.
+struct NonAsciiScreen {
+    anchored: Option<Regex>,
+    unanchored: Option<Regex>,
+}
+
+static NON_ASCII_SCREEN: LazyLock<NonAsciiScreen> = LazyLock::new(|| {
+    let (anchored, unanchored): (Vec<&Pattern>, Vec<&Pattern>) = PATTERNS
+        .iter()
+        .filter(|p| p.non_ascii)
+        .partition(|p| p.written().starts_with('^'));
+    let alternation = |patterns: Vec<&Pattern>| {
+        let alternatives: Vec<String> = patterns
+            .iter()
+            .map(|p| format!("(?:{})", p.written()))
+            .collect();
+        (!alternatives.is_empty()).then(|| {
+            Regex::new(&format!("(?i){}", alternatives.join("|"))).expect("boilerplate.txt: regex")
+        })
+    };
+    NonAsciiScreen {
+        anchored: alternation(anchored),
+        unanchored: alternation(unanchored),
+    }
+});
+
+impl NonAsciiScreen {
+    /// Whether a pattern with non-ASCII literals may match `sentence`.
+    fn may_match(&self, sentence: &str) -> bool {
+        [&self.anchored, &self.unanchored]
+            .into_iter()
+            .flatten()
+            .any(|regex| regex.is_match(sentence))
+    }
+}
+
 /// Whether an ASCII haystack (a sentence or a stand-in) matches a pattern of
 /// [`ASCII_SET`], and which.
 fn ascii_matches(bytes: &[u8]) -> Option<regex::bytes::SetMatches> {
@@ -189,8 +231,9 @@ pub fn factor(sentence: &str) -> f64 {
         return smallest(PATTERNS.iter().filter(|p| p.is_match(sentence)));
     };
     let candidates = ascii_matches(&stand_in);
+    let non_ascii = NON_ASCII_SCREEN.may_match(sentence);
     let is_candidate = |i: usize, pattern: &Pattern| {
-        pattern.non_ascii || candidates.as_ref().is_some_and(|set| set.matched(i))
+        (pattern.non_ascii && non_ascii) || candidates.as_ref().is_some_and(|set| set.matched(i))
     };
     smallest(
         PATTERNS
