@@ -334,17 +334,19 @@ impl Tokenizer {
         number: &mut dyn FnMut(&str) -> u32,
         emit: &mut dyn FnMut(u32),
     ) -> usize {
-        // The previous syllable and a space, then the bigram.
-        let mut bigram = String::new();
+        // The syllables so far, each followed by a space: a bigram is the
+        // slice from the start of the previous syllable to the end of this
+        // one, so each syllable is copied once.
+        let mut syllables = String::with_capacity(text.len() + 16);
+        let mut previous: Option<usize> = None;
         self.for_each_cached_word(text, |word| {
-            let syllable = word.term.as_deref().unwrap_or_default();
-            if !bigram.is_empty() {
-                bigram.push_str(syllable);
-                emit(number(&bigram));
+            let start = syllables.len();
+            syllables.push_str(word.term.as_deref().unwrap_or_default());
+            if let Some(previous) = previous {
+                emit(number(&syllables[previous..]));
             }
-            bigram.clear();
-            bigram.push_str(syllable);
-            bigram.push(' ');
+            syllables.push(' ');
+            previous = Some(start);
             if !word.stop {
                 emit(word.id_in(document, number).expect("a syllable has a term"));
             }
