@@ -265,7 +265,7 @@ pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)>
 /// The character whose lead byte (non-ASCII) is `bytes[at]`, in valid
 /// UTF-8, and its length in bytes.
 #[inline(always)]
-fn decode_at_lead_byte(bytes: &[u8], at: usize) -> (char, usize) {
+pub(crate) fn decode_at_lead_byte(bytes: &[u8], at: usize) -> (char, usize) {
     let lead = u32::from(bytes[at]);
     let continuation = |k: usize| u32::from(bytes[at + k] & 0x3F);
     let (code, len) = if lead < 0xE0 {
