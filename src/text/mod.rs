@@ -222,44 +222,46 @@ pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 
 /// [`non_ascii_chars`] with the byte offset of each.
 pub fn non_ascii_char_indices(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
-        // A non-ASCII byte where the last character ended (most of Chinese,
-        // Thai and Vietnamese text) is taken at once; otherwise the next
-        // one is searched sixteen bytes at a time, as two little-endian
-        // words: the lowest set high bit of a word is its first non-ASCII
-        // byte. As cheap a few bytes from the last one (the spaces and
-        // digits of Chinese and Thai) as far (the rare one in Latin-script
-        // text).
-        let mut at = pos;
-        if *bytes.get(at)? < 0x80 {
-            loop {
-                let Some(chunk) = bytes.get(at..at + 16) else {
-                    at += bytes[at..].iter().position(|&b| b >= 0x80)?;
-                    break;
-                };
-                let (low, high) = chunk.split_at(8);
-                let low = u64::from_le_bytes(low.try_into().expect("eight bytes")) & HIGH_BITS;
-                let high = u64::from_le_bytes(high.try_into().expect("eight bytes")) & HIGH_BITS;
-                if low != 0 {
-                    at += (low.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                if high != 0 {
-                    at += 8 + (high.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                at += 16;
-            }
-        }
+        let at = next_non_ascii(bytes, pos)?;
         // A non-ASCII byte after ASCII or a whole character is a lead
         // byte: its character is decoded here, its length known from it.
         let (c, len) = decode_at_lead_byte(bytes, at);
         pos = at + len;
         Some((at, c))
     })
+}
+
+/// The first non-ASCII byte of `bytes` from `at` on. A non-ASCII byte at
+/// `at` (most of Chinese, Thai and Vietnamese text, where the last
+/// character ended) is taken at once; otherwise the next one is searched
+/// sixteen bytes at a time, as two little-endian words: the lowest set
+/// high bit of a word is its first non-ASCII byte. As cheap a few bytes
+/// away (the spaces and digits of Chinese and Thai) as far (the rare one
+/// in Latin-script text).
+#[inline(always)]
+pub(crate) fn next_non_ascii(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    if *bytes.get(at)? >= 0x80 {
+        return Some(at);
+    }
+    loop {
+        let Some(chunk) = bytes.get(at..at + 16) else {
+            return Some(at + bytes[at..].iter().position(|&b| b >= 0x80)?);
+        };
+        let (low, high) = chunk.split_at(8);
+        let low = u64::from_le_bytes(low.try_into().expect("eight bytes")) & HIGH_BITS;
+        let high = u64::from_le_bytes(high.try_into().expect("eight bytes")) & HIGH_BITS;
+        if low != 0 {
+            return Some(at + (low.trailing_zeros() / 8) as usize);
+        }
+        if high != 0 {
+            return Some(at + 8 + (high.trailing_zeros() / 8) as usize);
+        }
+        at += 16;
+    }
 }
 
 /// The character whose lead byte (non-ASCII) is `bytes[at]`, in valid

@@ -12,7 +12,7 @@
 
 use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
 
-use crate::text::decode_at_lead_byte;
+use crate::text::{decode_at_lead_byte, next_non_ascii};
 
 /// The UAX#29 words of `text` that contain a letter or digit: the same
 /// sequence as `text.unicode_words()`.
@@ -118,16 +118,20 @@ fn fast_class(c: char) -> Option<Class> {
 fn is_all_fast(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(window) = bytes.get(at..at + 17) {
-        if !is_block_fast(bytes, at, window.try_into().expect("seventeen bytes")) {
+    // From each non-ASCII byte, the block of sixteen bytes it starts.
+    while let Some(next) = next_non_ascii(bytes, at) {
+        let Some(window) = bytes.get(next..next + 17) else {
+            // The last bytes in a block of their own, after them ASCII zeros.
+            let mut window = [0u8; 17];
+            window[..bytes.len() - next].copy_from_slice(&bytes[next..]);
+            return is_block_fast(bytes, next, &window);
+        };
+        if !is_block_fast(bytes, next, window.try_into().expect("seventeen bytes")) {
             return false;
         }
-        at += 16;
+        at = next + 16;
     }
-    // The last bytes in a block of their own, after them ASCII zeros.
-    let mut window = [0u8; 17];
-    window[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-    is_block_fast(bytes, at, &window)
+    true
 }
 
 /// Whether each character that starts in the sixteen bytes of `bytes`
@@ -490,6 +494,22 @@ mod tests {
                 "ok"
             ]
         );
+    }
+
+    /// A character the block check must decode is seen at every offset
+    /// of a run of letters of one, two and three bytes.
+    #[test]
+    fn a_character_to_decode_is_seen_at_every_offset() {
+        for letter in ["a", "é", "ạ", "ă a", "ế1 "] {
+            for n in 0..40 {
+                let (before, after) = (letter.repeat(n), letter.repeat(5));
+                assert!(is_all_fast(&format!("{before}{after}")), "{before}{after}");
+                for slow in ['×', '÷', 'ɐ', 'α', '\u{301}', '中'] {
+                    let text = format!("{before}{slow}{after}");
+                    assert!(!is_all_fast(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     fn same_words_as_unicode(text: &str) -> Result<(), TestCaseError> {
