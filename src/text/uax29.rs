@@ -110,11 +110,13 @@ fn fast_class(c: char) -> Option<Class> {
     })
 }
 
-/// Whether every character of `text` has a [`fast_class`], sixteen bytes
-/// at a time where each byte shows it ([`plainly_fast`]): the ASCII and
-/// Vietnamese of a Vietnamese sentence, whose characters were decoded one
-/// by one to be checked (5% of summarizing a Vietnamese article). Only the
-/// characters whose first two bytes do not show it are decoded.
+/// Whether every character of `text` has a [`fast_class`]. ASCII is
+/// skipped as [`non_ascii_char_indices`](crate::text::non_ascii_char_indices)
+/// skips it; from each non-ASCII byte, the sixteen bytes there are checked
+/// at once where each byte shows it ([`plainly_fast`]), as most bytes of a
+/// Vietnamese sentence do (decoding each of its characters to check it was
+/// 5% of summarizing a Vietnamese article). Only the characters whose first
+/// two bytes do not show it are decoded.
 fn is_all_fast(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -143,7 +145,23 @@ fn is_block_fast(bytes: &[u8], at: usize, window: &[u8; 17]) -> bool {
     for k in 0..16 {
         plain &= plainly_fast(window[k], window[k + 1]);
     }
-    plain || is_exactly_fast(bytes, at, (at + 16).min(bytes.len()))
+    if plain {
+        return true;
+    }
+    // A bit for each byte that does not show it (a lead byte), whose
+    // character is decoded.
+    let mut unplain = 0u32;
+    for k in 0..16 {
+        unplain |= u32::from(!plainly_fast(window[k], window[k + 1])) << k;
+    }
+    while unplain != 0 {
+        let lead = at + unplain.trailing_zeros() as usize;
+        if fast_class(decode_at_lead_byte(bytes, lead).0).is_none() {
+            return false;
+        }
+        unplain &= unplain - 1;
+    }
+    true
 }
 
 /// Whether the byte `byte`, followed by `next`, shows that the character
@@ -157,15 +175,6 @@ fn plainly_fast(byte: u8, next: u8) -> bool {
         | (0xC4..=0xC8).contains(&byte)
         | (byte == 0xC3) & (next != 0x97) & (next != 0xB7)
         | (byte == 0xE1) & (0xB8..=0xBB).contains(&next)
-}
-
-/// Whether each character that starts at a byte of `bytes[from..to]` that
-/// is not [`plainly_fast`] has a [`fast_class`] (such a byte is a lead byte).
-fn is_exactly_fast(bytes: &[u8], from: usize, to: usize) -> bool {
-    (from..to).all(|at| {
-        let next = bytes.get(at + 1).copied().unwrap_or(0);
-        plainly_fast(bytes[at], next) || fast_class(decode_at_lead_byte(bytes, at).0).is_some()
-    })
 }
 
 const fn is_word_class(class: Class) -> bool {
