@@ -67,12 +67,12 @@ pub(crate) fn count_terms(ids: &mut [u32]) -> TermCounts {
     counts
 }
 
-/// Sorts `ids` and appends each with its count to `counts`.
+/// Sorts `ids` and pushes each with its count to `counts`, which is empty.
 fn push_sorted_counts(ids: &mut [u32], counts: &mut TermCounts) {
+    debug_assert!(counts.is_empty());
     ids.sort_unstable();
-    let first = counts.len();
     for &id in ids.iter() {
-        match counts[first..].last_mut() {
+        match counts.last_mut() {
             Some((last, count)) if *last == id => *count += 1,
             _ => counts.push((id, 1)),
         }
