@@ -307,17 +307,69 @@ fn whitespace_at(text: &str, at: usize) -> bool {
 
 /// `text.find(char::is_whitespace)`, decoding only the characters whose
 /// first byte may start whitespace: a Thai chunk between two spaces, or a
-/// Chinese line, is read a byte at a time, not a character at a time.
+/// Chinese line, is not read a character at a time. The first
+/// [`WHITESPACE_BLOCK`] bytes are read one by one, as most searches end
+/// within a word; past them, as [`find_far_whitespace`].
 pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
-    (0..text.len())
+    let near = text.len().min(WHITESPACE_BLOCK);
+    (0..near)
         .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+        .or_else(|| find_whitespace_from(text, near))
 }
 
-/// `text.rfind(char::is_whitespace)`, as [`find_whitespace`].
-pub(crate) fn rfind_whitespace(text: &str) -> Option<usize> {
-    (0..text.len())
+/// Whether `byte` is one of [`MAY_START_WHITESPACE`], by arithmetic that
+/// vectorizes over a block.
+fn may_start_whitespace(byte: u8) -> bool {
+    (byte == b' ') | (byte.wrapping_sub(0x09) < 5) | (byte == 0xC2) | (byte.wrapping_sub(0xE1) < 3)
+}
+
+/// Bytes a block of [`find_far_whitespace`] checks at once.
+const WHITESPACE_BLOCK: usize = 16;
+
+/// Whether a block holds a byte of [`MAY_START_WHITESPACE`].
+fn block_may_hold_whitespace(block: &[u8]) -> bool {
+    block
+        .iter()
+        .fold(false, |any, &byte| any | may_start_whitespace(byte))
+}
+
+/// [`find_whitespace`] for text whose whitespace is far apart (the chunk
+/// after a space of Thai, where a space ends a phrase): blocks of 16 bytes
+/// without a byte that may start whitespace are skipped in one check each.
+/// (On the short words most searches cover, the block costs more than it
+/// saves, so [`find_whitespace`] goes a byte at a time.) Those bytes are
+/// never continuation bytes, so the byte search can start after any block.
+pub(crate) fn find_far_whitespace(text: &str) -> Option<usize> {
+    find_whitespace_from(text, 0)
+}
+
+/// [`find_far_whitespace`] from byte `at` (the bytes before it checked).
+fn find_whitespace_from(text: &str, mut at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    while let Some(block) = bytes.get(at..at + WHITESPACE_BLOCK)
+        && !block_may_hold_whitespace(block)
+    {
+        at += WHITESPACE_BLOCK;
+    }
+    (at..text.len())
+        .find(|&i| MAY_START_WHITESPACE[usize::from(bytes[i])] && whitespace_at(text, i))
+}
+
+/// `text.rfind(char::is_whitespace)` for text whose whitespace is far
+/// apart, as [`find_far_whitespace`], from the end.
+pub(crate) fn rfind_far_whitespace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut end = text.len();
+    while let Some(block) = end
+        .checked_sub(WHITESPACE_BLOCK)
+        .map(|start| &bytes[start..end])
+        && !block_may_hold_whitespace(block)
+    {
+        end -= WHITESPACE_BLOCK;
+    }
+    (0..end)
         .rev()
-        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+        .find(|&i| MAY_START_WHITESPACE[usize::from(bytes[i])] && whitespace_at(text, i))
 }
 
 fn warnings(text: &str) -> Vec<String> {
@@ -363,16 +415,43 @@ mod tests {
                     u32::from(c)
                 );
                 assert_eq!(
-                    rfind_whitespace(&text),
+                    rfind_far_whitespace(&text),
                     text.rfind(char::is_whitespace),
                     "U+{:04X}",
                     u32::from(c)
                 );
             }
+            // Past and before whole blocks.
+            let far = format!("{}{c}{}", "ก".repeat(11), "ข".repeat(11));
+            assert_eq!(find_far_whitespace(&far), far.find(char::is_whitespace));
+            assert_eq!(rfind_far_whitespace(&far), far.rfind(char::is_whitespace));
+        }
+    }
+
+    /// The block check against the table, on every byte.
+    #[test]
+    fn a_whitespace_block_is_checked_for_the_bytes_of_the_table() {
+        for byte in 0..=u8::MAX {
+            assert_eq!(
+                may_start_whitespace(byte),
+                MAY_START_WHITESPACE[usize::from(byte)],
+                "{byte:#04X}"
+            );
         }
     }
 
     proptest::proptest! {
+        /// The searches are std's searches wherever the whitespace is,
+        /// before, inside and after whole blocks of Thai and ASCII.
+        #[test]
+        fn whitespace_searches_across_blocks_are_std_searches(
+            text in "([ก-ฮ]{0,24}|[a-z]{0,40}|[ \t\n\u{A0}\u{3000}\u{2009}\u{85}]|[\u{E00}-\u{E7F}\u{1680}-\u{16FF}\u{2000}-\u{206F}\u{3000}-\u{30FF}]){0,8}"
+        ) {
+            proptest::prop_assert_eq!(find_whitespace(&text), text.find(char::is_whitespace));
+            proptest::prop_assert_eq!(find_far_whitespace(&text), text.find(char::is_whitespace));
+            proptest::prop_assert_eq!(rfind_far_whitespace(&text), text.rfind(char::is_whitespace));
+        }
+
         /// The lead-byte walk finds the non-ASCII characters and their
         /// offsets in order: next to each other, and after runs of ASCII
         /// shorter and longer than the chunks it skips.

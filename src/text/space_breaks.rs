@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap;
 use crate::text::char_props;
 use crate::text::language::{is_closing_punct, is_opening_punct};
 use crate::text::words::Word;
-use crate::text::{find_whitespace, rfind_whitespace};
+use crate::text::{find_far_whitespace, rfind_far_whitespace};
 
 /// Feature weights of the space model. The features with a closed set of
 /// values (the bias, the length buckets, the character classes) are slots
@@ -184,13 +184,13 @@ impl SpaceModel {
         after: usize,
     ) -> f32 {
         let before_chunk_start =
-            rfind_whitespace(&text[sentence_start..space]).map_or(sentence_start, |i| {
+            rfind_far_whitespace(&text[sentence_start..space]).map_or(sentence_start, |i| {
                 let i = sentence_start + i;
                 i + text[i..].chars().next().map_or(1, char::len_utf8)
             });
         let before_chunk = &text[before_chunk_start..space];
         let rest = &text[after..];
-        let after_chunk = &rest[..find_whitespace(rest).unwrap_or(rest.len())];
+        let after_chunk = &rest[..find_far_whitespace(rest).unwrap_or(rest.len())];
         let word_weight = |weights: &FxHashMap<String, f32>, word: &Word| {
             weights
                 .get(&text[word.start..word.end])
