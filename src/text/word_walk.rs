@@ -42,7 +42,6 @@
 //! same on the evaluation data.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::sync::{LazyLock, OnceLock};
 
 use icu_collections::char16trie::{Char16Trie, Char16TrieCursor};
@@ -111,27 +110,30 @@ struct SoutheastDictionary {
 
 /// The words of a dictionary over symbols below 128, as nodes numbered
 /// so that each node's children are side by side, in the order of their
-/// symbols: a step tests the symbol's bit in the set of symbols that go on
-/// from the node, and counts the bits below it.
+/// symbols: a step reads where the symbol's child is among them, or that
+/// it has none, from the node's table of children.
 ///
 /// ICU4X's `ZeroTrieSimpleAscii` is a byte string made to be small and
 /// read in place: a step parses the node's header and searches its
 /// branch, a fifth of `segment`'s instructions on Thai news. A node here
-/// is 8 bytes, as a set is kept once however many nodes have it (Thai's
-/// 26,383 words: 72,023 nodes, 4,090 sets; 0.6 MB).
+/// is 8 bytes, and a table is kept once however many nodes have it
+/// (Thai's 26,383 words: 72,023 nodes, 4,090 tables; 1.1 MB). (A bitmap
+/// of the symbols and a count of the bits below took 72 instructions a
+/// step: the count is not one instruction on baseline x86-64.)
 struct SymbolTrie {
     nodes: Vec<SymbolNode>,
-    /// The sets of symbols that go on from a node: bit `s % 64` of word
-    /// `s / 64` for symbol `s`. The first is the empty set.
-    sets: Vec<[u64; 2]>,
+    /// The tables of children: entry `s`, the child of symbol `s` as an
+    /// offset from the node's first child, or [`SymbolTrie::NO_CHILD`].
+    /// The first table has no child.
+    tables: Vec<[u8; 128]>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 struct SymbolNode {
     /// The index of the child of the lowest symbol that goes on.
     first_child: u32,
-    /// The index of the symbols that go on in `sets`.
-    set: u16,
+    /// The index of the node's table of children.
+    table: u16,
     /// Whether the symbols stepped to this node spell a word.
     is_word: bool,
 }
@@ -142,17 +144,24 @@ const _: () = assert!(size_of::<SymbolNode>() == 8);
 impl SymbolTrie {
     /// Past the last node: where a step that no word takes leads.
     const NONE: u32 = u32::MAX;
+    /// A table's entry for a symbol no word goes on with.
+    const NO_CHILD: u8 = u8::MAX;
 
-    /// The trie of `words`' keys, read breadth first; `None` where a key
-    /// holds a symbol of 128 or more, or there are too many nodes or sets
-    /// to number.
+    /// The trie of `words`' keys; `None` where a key holds a symbol of 128
+    /// or more, or there are too many nodes or tables to number.
     fn new(words: &ZeroTrieSimpleAscii<[u8]>) -> Option<SymbolTrie> {
-        let mut nodes = vec![SymbolNode::default()];
-        let mut sets = vec![[0; 2]];
-        let mut set_index = FxHashMap::from_iter([([0; 2], 0)]);
-        let mut queue = VecDeque::from([(words.cursor(), 0)]);
+        // Each edge of ICU4X's trie is one of its bytes at least, so this
+        // is room enough for the nodes (pages not written are not paid).
+        let mut nodes = Vec::with_capacity(words.as_bytes().len() + 1);
+        nodes.push(SymbolNode::default());
+        let mut tables = vec![[Self::NO_CHILD; 128]];
+        // Tables by the bits of their symbols, cheaper to hash.
+        let mut table_index = FxHashMap::from_iter([([0_u64; 2], 0)]);
+        // Depth first: a node's children are numbered together when it is
+        // read, so they are side by side whatever order the rest takes.
+        let mut pending = vec![(words.cursor(), 0)];
         let mut children = Vec::new();
-        while let Some((mut cursor, node)) = queue.pop_front() {
+        while let Some((mut cursor, node)) = pending.pop() {
             let is_word = cursor.take_value().is_some();
             // ICU4X's cursor names a node's children one by one.
             let mut index = 0;
@@ -168,27 +177,33 @@ impl SymbolTrie {
                 }
             }
             children.sort_unstable_by_key(|&(symbol, _)| symbol);
-            let mut set = [0_u64; 2];
-            let first_child = u32::try_from(nodes.len()).ok()?;
-            for (symbol, child) in children.drain(..) {
-                *set.get_mut(usize::from(symbol / 64))? |= 1 << (symbol % 64);
-                nodes.push(SymbolNode::default());
-                queue.push_back((child, nodes.len() - 1));
+            let mut symbols = [0_u64; 2];
+            for &(symbol, _) in &children {
+                *symbols.get_mut(usize::from(symbol / 64))? |= 1 << (symbol % 64);
             }
-            let set = *set_index.entry(set).or_insert_with(|| {
-                sets.push(set);
-                sets.len() - 1
+            let table = *table_index.entry(symbols).or_insert_with(|| {
+                let mut table = [Self::NO_CHILD; 128];
+                for (offset, &(symbol, _)) in (0..).zip(&children) {
+                    table[usize::from(symbol)] = offset;
+                }
+                tables.push(table);
+                tables.len() - 1
             });
+            let first_child = nodes.len();
             nodes[node] = SymbolNode {
-                first_child,
-                set: u16::try_from(set).ok()?,
+                first_child: u32::try_from(first_child).ok()?,
+                table: u16::try_from(table).ok()?,
                 is_word,
             };
+            for (child_node, (_, child)) in (first_child..).zip(children.drain(..)) {
+                nodes.push(SymbolNode::default());
+                pending.push((child, child_node));
+            }
         }
         if nodes.len() >= Self::NONE as usize {
             return None;
         }
-        Some(SymbolTrie { nodes, sets })
+        Some(SymbolTrie { nodes, tables })
     }
 
     /// The node after stepping `symbol` from `node`, or [`Self::NONE`].
@@ -197,18 +212,10 @@ impl SymbolTrie {
         let Some(from) = self.nodes.get(node as usize) else {
             return Self::NONE;
         };
-        let set = self.sets[usize::from(from.set)];
-        let Some(&word) = set.get(usize::from(symbol / 64)) else {
-            return Self::NONE;
-        };
-        let bit = 1 << (symbol % 64);
-        if word & bit == 0 {
-            return Self::NONE;
+        match self.tables[usize::from(from.table)].get(usize::from(symbol)) {
+            Some(&offset) if offset != Self::NO_CHILD => from.first_child + u32::from(offset),
+            _ => Self::NONE,
         }
-        // The children of the symbols below: those of the first word too
-        // when the symbol is in the second.
-        let before = if symbol >= 64 { set[0].count_ones() } else { 0 };
-        from.first_child + before + (word & (bit - 1)).count_ones()
     }
 
     fn is_word(&self, node: u32) -> bool {
@@ -221,7 +228,7 @@ impl SymbolTrie {
     fn is_empty(&self, node: u32) -> bool {
         self.nodes
             .get(node as usize)
-            .is_none_or(|node| node.set == 0)
+            .is_none_or(|node| node.table == 0)
     }
 }
 
@@ -992,9 +999,10 @@ mod tests {
             }
             let ends = words.nodes.iter().filter(|node| node.is_word).count();
             assert_eq!(ends, keys);
-            // Each set once, and the empty set first.
-            let sets: std::collections::HashSet<_> = words.sets.iter().collect();
-            assert_eq!((sets.len(), words.sets[0]), (words.sets.len(), [0, 0]));
+            // Each table once, and the table of no child first.
+            let tables: std::collections::HashSet<_> = words.tables.iter().collect();
+            assert_eq!(tables.len(), words.tables.len());
+            assert_eq!(words.tables[0], [SymbolTrie::NO_CHILD; 128]);
         }
     }
 
