@@ -342,33 +342,48 @@ impl SoutheastDictionary {
             cursor.step(first);
             cursor
         };
+        // Every character of the scripts' runs is three bytes long (they
+        // are all above U+0800 in the Basic Multilingual Plane).
+        let read = |at: usize| three_byte_char(run.as_bytes(), at).map(|c| (c, 3));
         // The first cluster boundary at or after an offset: past the marks
         // there, in Thai and Lao.
         let past_marks = |is_mark: fn(char) -> bool| {
             move |mut at: usize| {
-                while let Some(mark) = run[at..].chars().next().filter(|&c| is_mark(c)) {
-                    at += mark.len_utf8();
+                while let Some((_, len)) = read(at).filter(|&(c, _)| is_mark(c)) {
+                    at += len;
                 }
                 at
             }
         };
         match self.clusters {
             Clusters::BeforeThaiLetters => {
-                longest_matches(run, first_step, past_marks(is_thai_mark), push);
+                longest_matches(run.len(), read, first_step, past_marks(is_thai_mark), push);
             }
             Clusters::BeforeLaoLetters => {
-                longest_matches(run, first_step, past_marks(is_lao_mark), push);
+                longest_matches(run.len(), read, first_step, past_marks(is_lao_mark), push);
             }
             Clusters::Segmenter => {
                 let boundaries: Vec<usize> =
                     GraphemeClusterSegmenter::new().segment_str(run).collect();
                 let next_boundary =
                     |at: usize| boundaries[boundaries.partition_point(|&boundary| boundary < at)];
-                longest_matches(run, first_step, next_boundary, push);
+                longest_matches(run.len(), read, first_step, next_boundary, push);
             }
         }
         Some(())
     }
+}
+
+/// The character whose three-byte UTF-8 encoding starts at `at`, or
+/// `None` at the end of `bytes`.
+fn three_byte_char(bytes: &[u8], at: usize) -> Option<char> {
+    let &[lead, second, third] = bytes.get(at..at + 3)? else {
+        return None;
+    };
+    debug_assert_eq!(lead & 0xF0, 0xE0, "not a three-byte character");
+    let code =
+        (u32::from(lead & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F);
+    char::from_u32(code)
 }
 
 /// A dictionary of ICU4X's baked data, as its word segmenter loads it.
@@ -739,7 +754,8 @@ impl Data {
                     })
                     .clone()
             };
-            longest_matches(run, first_step, |at| at, push);
+            let read = |at: usize| run[at..].chars().next().map(|c| (c, c.len_utf8()));
+            longest_matches(run.len(), read, first_step, |at| at, push);
         });
     }
 }
@@ -779,25 +795,26 @@ thread_local! {
         RefCell::default();
 }
 
-/// Cuts `run` as ICU4X's dictionary iterator does, calling `push` with
-/// each piece's offsets: from each position, the longest dictionary word
-/// that ends on a grapheme cluster boundary; where there is none, the
-/// characters read until the trie had no way on, to the end of their
-/// cluster, or all the rest where it never ran out. `first_step` gives the
-/// cursor after a piece's first character, `next_boundary` the first
-/// cluster boundary at or after an offset.
+/// Cuts a run of `len` bytes as ICU4X's dictionary iterator does, calling
+/// `push` with each piece's offsets: from each position, the longest
+/// dictionary word that ends on a grapheme cluster boundary; where there
+/// is none, the characters read until the trie had no way on, to the end
+/// of their cluster, or all the rest where it never ran out. `read` gives
+/// the character at an offset and its length (`None` at the end),
+/// `first_step` the cursor after a piece's first character,
+/// `next_boundary` the first cluster boundary at or after an offset.
 #[inline(always)]
 fn longest_matches<C: Cursor>(
-    run: &str,
+    len: usize,
+    read: impl Fn(usize) -> Option<(char, usize)>,
     mut first_step: impl FnMut(char) -> C,
     next_boundary: impl Fn(usize) -> usize,
     push: &mut impl FnMut(usize, usize),
 ) {
     let mut start = 0;
-    while let Some(first) = run[start..].chars().next() {
+    while let Some((first, first_len)) = read(start) {
         let mut cursor = first_step(first);
-        let mut read = run[start + first.len_utf8()..].chars();
-        let mut end = start + first.len_utf8();
+        let mut end = start + first_len;
         let mut longest = None;
         let piece_end = loop {
             let matched = cursor.matched() && next_boundary(end) == end;
@@ -809,11 +826,11 @@ fn longest_matches<C: Cursor>(
             }
             // Out of text: the longest match, or all of it (the trie still
             // had a way on).
-            let Some(c) = read.next() else {
-                break longest.unwrap_or(run.len());
+            let Some((c, c_len)) = read(end) else {
+                break longest.unwrap_or(len);
             };
             cursor.step(c);
-            end += c.len_utf8();
+            end += c_len;
         };
         push(start, piece_end);
         start = piece_end;
