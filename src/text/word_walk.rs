@@ -55,6 +55,7 @@ use icu_segmenter::provider::{
 use rustc_hash::FxHashMap;
 use zerotrie::ZeroTrieSimpleAscii;
 
+use crate::text::decode_at_lead_byte;
 use crate::text::words::{self, Word};
 
 /// `words::icu_words(text)`, in one walk where that is certain.
@@ -594,21 +595,43 @@ impl Data {
         // and where the last run's last two characters start.
         let mut piece = 0;
         let mut tail = None;
-        let mut chars = text.char_indices().peekable();
-        while let Some((start, c)) = chars.next() {
+        let bytes = text.as_bytes();
+        // The character at `at` and its length.
+        let read = |at: usize| match bytes[at] {
+            byte @ ..0x80 => (char::from(byte), 1),
+            _ => decode_at_lead_byte(bytes, at),
+        };
+        let mut at = 0;
+        while at < text.len() {
+            let start = at;
+            let (c, len) = read(start);
+            at += len;
             let Some(script) = self.script(c) else {
                 continue;
             };
             // A run of the complex class: ICU4X hands it to a dictionary
             // when it has two characters or more.
             let (mut last, mut second_last, mut one_script) = (start, start, true);
-            while let Some(&(at, next)) = chars.peek() {
+            if let Script::Southeast(_) = script {
+                // The script's characters are three bytes long.
+                while let Some(next) = bytes
+                    .get(at)
+                    .filter(|&&lead| lead & 0xF0 == 0xE0)
+                    .and_then(|_| three_byte_char(bytes, at))
+                    && dictionary_script(next) == Some(script)
+                {
+                    (second_last, last) = (last, at);
+                    at += 3;
+                }
+            }
+            while at < text.len() {
+                let (next, len) = read(at);
                 let Some(next_script) = self.script(next) else {
                     break;
                 };
                 one_script &= next_script == script;
                 (second_last, last) = (last, at);
-                chars.next();
+                at += len;
             }
             if last == start {
                 continue;
