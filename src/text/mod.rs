@@ -337,8 +337,9 @@ fn block_may_hold_whitespace(block: &[u8]) -> bool {
 /// after a space of Thai, where a space ends a phrase): blocks of 16 bytes
 /// without a byte that may start whitespace are skipped in one check each.
 /// (On the short words most searches cover, the block costs more than it
-/// saves, so [`find_whitespace`] goes a byte at a time.) Those bytes are
-/// never continuation bytes, so the byte search can start after any block.
+/// saves, so [`find_whitespace`] reads its first 16 bytes one at a time.)
+/// Those bytes are never continuation bytes, so the byte search can start
+/// after any block.
 pub(crate) fn find_far_whitespace(text: &str) -> Option<usize> {
     find_whitespace_from(text, 0)
 }

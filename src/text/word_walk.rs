@@ -182,6 +182,8 @@ impl SymbolTrie {
             for &(symbol, _) in &children {
                 *symbols.get_mut(usize::from(symbol / 64))? |= 1 << (symbol % 64);
             }
+            // Every symbol is below 128 (checked above), so a node has at
+            // most 128 children and an offset is below NO_CHILD.
             let table = *table_index.entry(symbols).or_insert_with(|| {
                 let mut table = [Self::NO_CHILD; 128];
                 for (offset, &(symbol, _)) in (0..).zip(&children) {
