@@ -286,23 +286,33 @@ pub(crate) fn decode_at_lead_byte(bytes: &[u8], at: usize) -> (char, usize) {
     (char::from_u32(code).expect("valid UTF-8"), len)
 }
 
-/// Whether a character starting with this byte may be whitespace: the
-/// ASCII whitespace bytes, and the lead bytes of U+0085, U+00A0 (0xC2),
-/// U+1680 (0xE1), U+2000-U+205F (0xE2) and U+3000 (0xE3).
+/// Whether a character starting with `byte` may be whitespace: the ASCII
+/// whitespace bytes, and the lead bytes of U+0085, U+00A0 (0xC2), U+1680
+/// (0xE1), U+2000-U+205F (0xE2) and U+3000 (0xE3). Arithmetic, so that it
+/// vectorizes over a block ([`block_may_hold_whitespace`]); a byte at a
+/// time, [`MAY_START_WHITESPACE`] holds the same answers.
+const fn may_start_whitespace(byte: u8) -> bool {
+    (byte == b' ') | (byte.wrapping_sub(0x09) < 5) | (byte == 0xC2) | (byte.wrapping_sub(0xE1) < 3)
+}
+
+/// [`may_start_whitespace`] of each byte.
 static MAY_START_WHITESPACE: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < 256 {
-        table[i] = matches!(i, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        table[i] = may_start_whitespace(i as u8);
         i += 1;
     }
     table
 };
 
-/// Whether the character at `at`, a byte of [`MAY_START_WHITESPACE`] (so
-/// a character boundary), is whitespace.
-fn whitespace_at(text: &str, at: usize) -> bool {
-    text[at..].chars().next().is_some_and(char::is_whitespace)
+/// Whether a whitespace character starts at byte `at` of `text`: only a
+/// character whose first byte may start one is decoded (such a byte is
+/// never a continuation byte, so `at` may be any offset).
+#[inline(always)]
+fn whitespace_starts_at(text: &str, at: usize) -> bool {
+    MAY_START_WHITESPACE[usize::from(text.as_bytes()[at])]
+        && text[at..].chars().next().is_some_and(char::is_whitespace)
 }
 
 /// `text.find(char::is_whitespace)`, decoding only the characters whose
@@ -313,20 +323,14 @@ fn whitespace_at(text: &str, at: usize) -> bool {
 pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
     let near = text.len().min(WHITESPACE_BLOCK);
     (0..near)
-        .find(|&i| MAY_START_WHITESPACE[usize::from(text.as_bytes()[i])] && whitespace_at(text, i))
+        .find(|&i| whitespace_starts_at(text, i))
         .or_else(|| find_whitespace_from(text, near))
-}
-
-/// Whether `byte` is one of [`MAY_START_WHITESPACE`], by arithmetic that
-/// vectorizes over a block.
-fn may_start_whitespace(byte: u8) -> bool {
-    (byte == b' ') | (byte.wrapping_sub(0x09) < 5) | (byte == 0xC2) | (byte.wrapping_sub(0xE1) < 3)
 }
 
 /// Bytes a block of [`find_far_whitespace`] checks at once.
 const WHITESPACE_BLOCK: usize = 16;
 
-/// Whether a block holds a byte of [`MAY_START_WHITESPACE`].
+/// Whether a block holds a byte that [`may_start_whitespace`].
 fn block_may_hold_whitespace(block: &[u8]) -> bool {
     block
         .iter()
@@ -352,8 +356,7 @@ fn find_whitespace_from(text: &str, mut at: usize) -> Option<usize> {
     {
         at += WHITESPACE_BLOCK;
     }
-    (at..text.len())
-        .find(|&i| MAY_START_WHITESPACE[usize::from(bytes[i])] && whitespace_at(text, i))
+    (at..text.len()).find(|&i| whitespace_starts_at(text, i))
 }
 
 /// `text.rfind(char::is_whitespace)` for text whose whitespace is far
@@ -368,9 +371,7 @@ pub(crate) fn rfind_far_whitespace(text: &str) -> Option<usize> {
     {
         end -= WHITESPACE_BLOCK;
     }
-    (0..end)
-        .rev()
-        .find(|&i| MAY_START_WHITESPACE[usize::from(bytes[i])] && whitespace_at(text, i))
+    (0..end).rev().find(|&i| whitespace_starts_at(text, i))
 }
 
 fn warnings(text: &str) -> Vec<String> {
@@ -429,10 +430,22 @@ mod tests {
         }
     }
 
-    /// The block check against the table, on every byte.
+    /// The bytes that may start whitespace are exactly the first bytes of
+    /// the whitespace characters, and the table holds them.
     #[test]
-    fn a_whitespace_block_is_checked_for_the_bytes_of_the_table() {
+    fn the_bytes_that_may_start_whitespace_are_those_of_whitespace() {
+        let mut first_bytes = [false; 256];
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                first_bytes[usize::from(c.to_string().as_bytes()[0])] = true;
+            }
+        }
         for byte in 0..=u8::MAX {
+            assert_eq!(
+                may_start_whitespace(byte),
+                first_bytes[usize::from(byte)],
+                "{byte:#04X}"
+            );
             assert_eq!(
                 may_start_whitespace(byte),
                 MAY_START_WHITESPACE[usize::from(byte)],
