@@ -129,38 +129,54 @@ pub fn detect(text: &str) -> String {
     }
 }
 
-/// English or Vietnamese, when `sample` (the first 1,000 code points)
-/// plainly is one of them, on one pass over its words; `None` leaves the
-/// decision to whatlang, which costs ~660,000 instructions a call whatever
-/// the sample's length (it scores every Latin-script language's trigram
-/// profile), a fifth of an unhinted English Process and 15% of a
-/// Vietnamese one. Both need at least [`MARKER_MIN_WORDS`] words.
+/// English, Vietnamese, Indonesian or Filipino, when `sample` (the first
+/// 1,000 code points) plainly is one of them, on one pass over its words;
+/// `None` leaves the decision to whatlang, which costs ~460,000-660,000
+/// instructions a call whatever the sample's length (it looks each of the
+/// 11,100 trigrams of its 37 Latin-script profiles up in the sample's):
+/// 7.6x an Indonesian article's whole `segment` and 20x a Filipino one's.
+/// All need at least [`MARKER_MIN_WORDS`] words.
 ///
-/// - English: at least [`MARKER_MIN_SHARE`] of the words are
-///   [`ENGLISH_MARKERS`]. Measured on the 2,741 dev texts in ../shared/data
-///   (docs/performance-history.md): the markers are a median 18% of an
-///   English text's words (90% of the English texts reach 10%), and at
-///   most 4.2% of any other language's (de, fr, es, nl, id, vi, fil, ja, zh,
-///   th with embedded Latin words...); no detected language changed.
+/// - English, Indonesian, Filipino: at least [`MARKER_MIN_SHARE`] of the
+///   words are the language's [`MARKERS`], function words that the other
+///   languages Precis meets in Latin script do not write as words. Measured
+///   on the first 1,000 code points of the 2,741 dev texts in
+///   ../shared/data (docs/PERFORMANCE.md, docs/performance-history.md):
+///   English's are a median 18% of an English text's words (90% of the
+///   texts reach 10%), Indonesian's 16% of an Indonesian text's (90% reach
+///   10.8%), Filipino's 15% of a Filipino text's (90% reach 11.4%); any
+///   other language's texts have at most 4.2%, 1.5% and 2.7% of them. No
+///   detected language changed.
 /// - Vietnamese: at least [`VIETNAMESE_MIN_SHARE`] of the words have a
 ///   letter only Vietnamese writes ([`is_vietnamese_letter`]). Measured on
 ///   the same texts (docs/PERFORMANCE.md): a median 45% of a Vietnamese
 ///   text's words (the lowest 10%), 0 in every other language; no detected
 ///   language changed.
+///
+/// Malay has no profile in whatlang, which names Malay news Indonesian;
+/// the markers do the same (a hint of `ms` keeps Malay's own data).
 fn plain_latin_language(sample: &str) -> Option<&'static str> {
-    let (mut words, mut english, mut vietnamese) = (0usize, 0usize, 0usize);
+    let (mut words, mut vietnamese) = (0usize, 0usize);
+    let mut marked = [0usize; 3];
     for word in crate::text::uax29::words(sample) {
         words += 1;
-        english += usize::from(is_english_marker(word));
+        if let Some(language) = marker_language(word) {
+            marked[language as usize] += 1;
+        }
         vietnamese += usize::from(!word.is_ascii() && word.chars().any(is_vietnamese_letter));
     }
     let share = |n: usize, min: f64| n as f64 >= min * words as f64;
+    let marked = |language: Marked| share(marked[language as usize], MARKER_MIN_SHARE);
     if words < MARKER_MIN_WORDS {
         None
-    } else if share(english, MARKER_MIN_SHARE) {
+    } else if marked(Marked::English) {
         Some("en")
     } else if share(vietnamese, VIETNAMESE_MIN_SHARE) {
         Some("vi")
+    } else if marked(Marked::Indonesian) {
+        Some("id")
+    } else if marked(Marked::Filipino) {
+        Some("fil")
     } else {
         None
     }
@@ -182,16 +198,35 @@ fn is_vietnamese_letter(c: char) -> bool {
     )
 }
 
-fn is_english_marker(word: &str) -> bool {
+/// The languages whose function words [`plain_latin_language`] counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Marked {
+    English,
+    Indonesian,
+    Filipino,
+}
+
+/// The language `word` is a marker of, if any (ASCII case ignored).
+fn marker_language(word: &str) -> Option<Marked> {
     let bytes = word.as_bytes();
-    if bytes.len() < 2 || bytes.len() > 5 {
-        return false;
+    if !(2..=8).contains(&bytes.len()) {
+        return None;
     }
-    let mut lower = [0u8; 5];
+    // Most words are no marker: most of those are told by their length
+    // and first letter, before the search.
+    let first = bytes[0].to_ascii_lowercase().wrapping_sub(b'a');
+    if first >= 26 || MARKER_SHAPES[bytes.len()] & (1 << first) == 0 {
+        return None;
+    }
+    let mut lower = [0u8; 8];
     for (to, from) in lower.iter_mut().zip(bytes) {
         *to = from.to_ascii_lowercase();
     }
-    PACKED_MARKERS.contains(&pack(&lower[..bytes.len()]))
+    let packed = pack(&lower[..bytes.len()]);
+    MARKERS
+        .binary_search_by_key(&packed, |&(marker, _)| marker)
+        .ok()
+        .map(|i| MARKERS[i].1)
 }
 
 /// English function words that are not words of the other languages Precis
@@ -203,21 +238,83 @@ const ENGLISH_MARKERS: [&[u8]; 31] = [
     b"there", b"they", b"this", b"was", b"were", b"what", b"when", b"which", b"who", b"would",
 ];
 
-/// [`ENGLISH_MARKERS`] as [`pack`]ed integers: 31 integer comparisons per
-/// word instead of string comparisons.
-const PACKED_MARKERS: [u64; 31] = {
-    let mut packed = [0; 31];
-    let mut i = 0;
-    while i < packed.len() {
-        packed[i] = pack(ENGLISH_MARKERS[i]);
+/// Indonesian (and Malay) function words that are not words of the other
+/// languages: not "dan" (Dutch), "di" (Italian), "dapat" and "kami"
+/// (Tagalog), "bilang" (Tagalog). Javanese's function words are others
+/// ("lan", "ing", "karo", "kanggo", "saka", "iki", "ora").
+#[rustfmt::skip]
+const INDONESIAN_MARKERS: [&[u8]; 32] = [
+    b"adalah", b"ada", b"akan", b"atau", b"bahwa", b"bisa", b"dalam", b"dari", b"dengan",
+    b"hingga", b"ini", b"itu", b"juga", b"karena", b"kepada", b"kita", b"lebih", b"masih",
+    b"menjadi", b"mereka", b"namun", b"oleh", b"pada", b"saat", b"sebagai", b"seperti",
+    b"sudah", b"telah", b"tersebut", b"tidak", b"untuk", b"yang",
+];
+
+/// Filipino (Tagalog) function words that are not words of the other
+/// languages: not "ng" and "ba" (Vietnamese syllables), "na" (the Slavic
+/// languages), "para", "may" or "ni".
+#[rustfmt::skip]
+const FILIPINO_MARKERS: [&[u8]; 26] = [
+    b"ako", b"ang", b"ating", b"ay", b"ayon", b"dahil", b"din", b"hindi", b"ito", b"kanilang",
+    b"kanyang", b"lamang", b"mga", b"naman", b"nang", b"nasa", b"ngunit", b"nila", b"niya",
+    b"noong", b"rin", b"sila", b"sinabi", b"siya", b"upang", b"wala",
+];
+
+/// Every marker, [`pack`]ed, with its language, sorted for a binary search.
+const MARKERS: [(u64, Marked); 89] = {
+    let mut markers = [(0, Marked::English); 89];
+    let lists: [(&[&[u8]], Marked); 3] = [
+        (&ENGLISH_MARKERS, Marked::English),
+        (&INDONESIAN_MARKERS, Marked::Indonesian),
+        (&FILIPINO_MARKERS, Marked::Filipino),
+    ];
+    let mut n = 0;
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].0.len() {
+            // Insertion sort: each marker moves down past the larger ones.
+            let entry = (pack(lists[l].0[i]), lists[l].1);
+            let mut at = n;
+            while at > 0 && markers[at - 1].0 > entry.0 {
+                markers[at] = markers[at - 1];
+                at -= 1;
+            }
+            markers[at] = entry;
+            n += 1;
+            i += 1;
+        }
+        l += 1;
+    }
+    assert!(n == markers.len());
+    // No word is a marker of two languages.
+    let mut i = 1;
+    while i < n {
+        assert!(markers[i - 1].0 < markers[i].0);
         i += 1;
     }
-    packed
+    markers
 };
 
-/// A word of at most 5 bytes as one integer: its bytes, then its length.
+/// The first letters of the [`MARKERS`] of each length, as bits (`a` the
+/// lowest), by length.
+const MARKER_SHAPES: [u32; 9] = {
+    let mut shapes = [0; 9];
+    let mut i = 0;
+    while i < MARKERS.len() {
+        let packed = MARKERS[i].0;
+        let len = (64 - packed.leading_zeros() as usize).div_ceil(8);
+        shapes[len] |= 1 << ((packed & 0xFF) as u8 - b'a');
+        i += 1;
+    }
+    shapes
+};
+
+/// A word of at most 8 bytes as one integer, its first byte lowest. Words
+/// hold no NUL byte, so the zero bytes above a short word keep it apart
+/// from every other.
 const fn pack(word: &[u8]) -> u64 {
-    let mut value = (word.len() as u64) << 40;
+    let mut value = 0;
     let mut i = 0;
     while i < word.len() {
         value |= (word[i] as u64) << (8 * i);
@@ -673,13 +770,26 @@ mod tests {
     }
 
     #[test]
-    fn plain_english_is_settled_by_its_function_words_alone() {
-        for marker in ENGLISH_MARKERS {
-            let word = std::str::from_utf8(marker).unwrap();
-            assert!(is_english_marker(word) && is_english_marker(&word.to_uppercase()));
-            let last_changed = format!("{}q", &word[..word.len() - 1]);
-            assert!(!is_english_marker(&last_changed) && !is_english_marker(&format!("{word}s")));
+    fn plain_latin_languages_are_settled_by_their_function_words_alone() {
+        for (markers, language) in [
+            (&ENGLISH_MARKERS[..], Marked::English),
+            (&INDONESIAN_MARKERS[..], Marked::Indonesian),
+            (&FILIPINO_MARKERS[..], Marked::Filipino),
+        ] {
+            for marker in markers {
+                let word = std::str::from_utf8(marker).unwrap();
+                assert_eq!(marker_language(word), Some(language), "{word}");
+                assert_eq!(
+                    marker_language(&word.to_uppercase()),
+                    Some(language),
+                    "{word}"
+                );
+                let last_changed = format!("{}q", &word[..word.len() - 1]);
+                assert_eq!(marker_language(&last_changed), None, "{word}");
+                assert_eq!(marker_language(&format!("{word}q")), None, "{word}");
+            }
         }
+        assert_eq!(marker_language("tersebutq"), None);
         // Two sentences of each: past the minimum word count.
         let twice = |text: &str| format!("{text} {text}");
         let english = twice(
@@ -693,12 +803,34 @@ mod tests {
             plain_latin_language("The minister said that the bill would pass."),
             None
         );
+        // Each shortcut names the language whatlang names.
+        for (text, code) in [
+            (
+                "Menteri Keuangan mengatakan pada hari Senin bahwa pemerintah tidak akan \
+                 menaikkan harga bahan bakar tahun ini, setelah protes di ibu kota.",
+                "id",
+            ),
+            // Malay: whatlang has no Malay profile and names it Indonesian.
+            (
+                "Menteri Kewangan berkata pada hari Isnin bahawa kerajaan tidak akan \
+                 menaikkan harga minyak tahun ini, selepas bantahan di ibu negara.",
+                "id",
+            ),
+            (
+                "Sinabi ng ministro noong Lunes na hindi itataas ng pamahalaan ang presyo \
+                 ng gasolina ngayong taon, matapos ang mga protesta sa kabisera.",
+                "fil",
+            ),
+        ] {
+            let text = twice(text);
+            assert_eq!(plain_latin_language(&text), Some(code), "{text}");
+            let whatlang = whatlang::detect(&text).unwrap().lang().code();
+            assert_eq!(normalize_tag(whatlang).unwrap(), code, "{text}");
+        }
         // Other Latin-script languages, in news register.
         for other in [
-            "Menteri Keuangan mengatakan pada hari Senin bahwa pemerintah tidak akan \
-             menaikkan harga bahan bakar tahun ini, setelah protes di ibu kota.",
-            "Sinabi ng ministro noong Lunes na hindi itataas ng pamahalaan ang presyo \
-             ng gasolina ngayong taon, matapos ang mga protesta sa kabisera.",
+            "Menteri Keuangan ngendika ing dina Senen yen pamarentah ora bakal \
+             ngunggahake rega bahan bakar taun iki, sawise protes ing ibukutha.",
             "De minister zei maandag dat de regering de brandstofprijzen dit jaar niet \
              zal verhogen, na protesten in de hoofdstad die de grootste waren.",
             "Ministeren sagde mandag, at regeringen ikke vil hæve brændstofpriserne i \
