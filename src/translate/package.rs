@@ -142,7 +142,8 @@ pub struct Counts {
 /// Central European), Han ideographs and the common CJK and fullwidth
 /// punctuation (Chinese). Text of these alone needs no grapheme
 /// segmentation (every one checked against unicode-segmentation, and
-/// property-tested); combining marks, Thai and other scripts whose
+/// property-tested); Thai, Lao, Myanmar and Khmer are counted by their
+/// marks ([`GraphemeShape`]); combining marks and the other scripts whose
 /// characters join take the segmenter.
 fn is_own_grapheme(c: char) -> bool {
     matches!(
@@ -171,9 +172,13 @@ fn is_own_grapheme(c: char) -> bool {
 enum GraphemeShape {
     /// Every character is a cluster of its own ([`is_own_grapheme`]).
     Own,
-    /// Those and Thai, whose marks join the character before them
-    /// ([`thai_graphemes`]).
-    Thai,
+    /// Those and Thai and Lao, whose marks join the character before them
+    /// ([`marked_graphemes`]).
+    Marked,
+    /// Those and Myanmar and Khmer, whose marks join the character before
+    /// them and whose consonants join one before them across a virama or
+    /// coeng ([`conjunct_graphemes`]).
+    Conjunct,
     /// Anything else: UAX#29 grapheme segmentation.
     Segment,
 }
@@ -182,31 +187,145 @@ impl GraphemeShape {
     fn of(c: char) -> GraphemeShape {
         if is_own_grapheme(c) {
             GraphemeShape::Own
-        } else if ('\u{E00}'..='\u{E7F}').contains(&c) {
-            GraphemeShape::Thai
+        } else if ('\u{E00}'..='\u{EFF}').contains(&c) {
+            GraphemeShape::Marked
+        } else if matches!(c, '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}') {
+            GraphemeShape::Conjunct
         } else {
             GraphemeShape::Segment
         }
     }
 }
 
-/// The grapheme clusters of text of [`GraphemeShape::Thai`] (CR LF
-/// counted as two): a Thai vowel or tone mark that UAX#29 joins to the
-/// character before it (Extend: U+0E31, U+0E34-0E3A, U+0E47-0E4E;
-/// SpacingMark: U+0E33, GB9 and GB9a) starts no cluster, unless it follows
-/// a control character or nothing (GB4); every other character starts
-/// one (no Thai character is Prepend). Every Thai code point and the
-/// counts on mixed text are checked against unicode-segmentation.
-fn thai_graphemes(text: &str) -> usize {
+/// Whether UAX#29 joins `c`, a character of the Thai, Lao, Myanmar or
+/// Khmer block, to the character before it (Grapheme_Cluster_Break Extend
+/// or SpacingMark: GB9 and GB9a). The tests derive this from
+/// unicode-segmentation for every code point of the four blocks.
+fn is_joining_mark(c: char) -> bool {
+    is_thai_or_lao_mark(c)
+        || matches!(c,
+            // Myanmar
+            '\u{102D}'..='\u{1037}' | '\u{1039}'..='\u{103E}' | '\u{1056}'..='\u{1059}'
+            | '\u{105E}'..='\u{1060}' | '\u{1071}'..='\u{1074}' | '\u{1082}'
+            | '\u{1084}'..='\u{1086}' | '\u{108D}' | '\u{109D}'
+            // Khmer
+            | '\u{17B4}'..='\u{17D3}' | '\u{17DD}'
+        )
+}
+
+/// [`is_joining_mark`] in Thai and Lao: a bit per code point of
+/// U+0E00-0EFF (a lookup costs Thai text less than six range tests).
+fn is_thai_or_lao_mark(c: char) -> bool {
+    const MARKS: [u64; 4] = {
+        let ranges = [
+            (0xE31, 0xE31),
+            (0xE33, 0xE3A),
+            (0xE47, 0xE4E),
+            (0xEB1, 0xEB1),
+            (0xEB3, 0xEBC),
+            (0xEC8, 0xECE),
+        ];
+        let mut bits = [0u64; 4];
+        let mut r = 0;
+        while r < ranges.len() {
+            let mut code = ranges[r].0;
+            while code <= ranges[r].1 {
+                bits[(code >> 6) & 3] |= 1 << (code & 63);
+                code += 1;
+            }
+            r += 1;
+        }
+        bits
+    };
+    let code = c as usize;
+    (code >> 8 == 0xE) && (MARKS[(code >> 6) & 3] >> (code & 63)) & 1 != 0
+}
+
+/// Indic_Conjunct_Break of the four blocks (UAX#29's GB9c, which joins a
+/// consonant to the cluster of a consonant before it across a linker):
+/// Myanmar's and Khmer's consonants, ...
+fn is_conjunct_consonant(c: char) -> bool {
+    matches!(c,
+        '\u{1000}'..='\u{102A}' | '\u{103F}' | '\u{1050}'..='\u{1055}' | '\u{105A}'..='\u{105D}'
+        | '\u{1061}' | '\u{1065}' | '\u{1066}' | '\u{106E}'..='\u{1070}' | '\u{1075}'..='\u{1081}'
+        | '\u{108E}' | '\u{1780}'..='\u{17B3}'
+    )
+}
+
+/// ... their linkers, Myanmar's virama and Khmer's coeng, ...
+fn is_conjunct_linker(c: char) -> bool {
+    matches!(c, '\u{1039}' | '\u{17D2}')
+}
+
+/// ... and the marks that may stand between (InCB=Extend; the linkers are
+/// among them).
+fn is_conjunct_extend(c: char) -> bool {
+    matches!(c,
+        '\u{E31}' | '\u{E34}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}' | '\u{EB1}' | '\u{EB4}'..='\u{EBC}'
+        | '\u{EC8}'..='\u{ECE}' | '\u{102D}'..='\u{1030}' | '\u{1032}'..='\u{1037}'
+        | '\u{1039}' | '\u{103A}' | '\u{103D}' | '\u{103E}' | '\u{1058}' | '\u{1059}'
+        | '\u{105E}'..='\u{1060}' | '\u{1071}'..='\u{1074}' | '\u{1082}' | '\u{1085}' | '\u{1086}'
+        | '\u{108D}' | '\u{109D}' | '\u{17B4}' | '\u{17B5}' | '\u{17B7}'..='\u{17BD}' | '\u{17C6}'
+        | '\u{17C9}'..='\u{17D3}' | '\u{17DD}'
+    )
+}
+
+/// Where a text stands in GB9c's pattern: a consonant, then InCB=Extend
+/// and linkers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Conjunct {
+    None,
+    /// After a consonant (and marks), before any linker.
+    Consonant,
+    /// After a consonant and a linker: a consonant here joins.
+    Linked,
+}
+
+/// The grapheme clusters of text of [`GraphemeShape::Marked`] (CR LF
+/// counted as two): a mark that UAX#29 joins to the character before it
+/// ([`is_joining_mark`]) starts no cluster, unless it follows a control
+/// character or nothing (GB4); every other character starts one (no
+/// character of the four blocks is Prepend). Every code point of the four
+/// blocks, their pairs, and the counts on mixed text are checked against
+/// unicode-segmentation.
+fn marked_graphemes(text: &str) -> usize {
     let mut graphemes = 0;
     let mut after_control = true;
     for c in text.chars() {
-        let joins = matches!(c, '\u{E31}' | '\u{E33}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}');
-        graphemes += usize::from(!joins || after_control);
-        // The characters of `is_own_grapheme` that are Control, CR or LF.
-        after_control = matches!(c, '\0'..='\x1F' | '\x7F'..='\u{9F}' | '\u{AD}');
+        graphemes += usize::from(!is_thai_or_lao_mark(c) || after_control);
+        after_control = is_control(c);
     }
     graphemes
+}
+
+/// The grapheme clusters of text of [`GraphemeShape::Conjunct`]: as
+/// [`marked_graphemes`], and a Myanmar or Khmer consonant after a
+/// consonant and a virama or coeng starts no cluster (GB9c).
+fn conjunct_graphemes(text: &str) -> usize {
+    let mut graphemes = 0;
+    let mut after_control = true;
+    let mut conjunct = Conjunct::None;
+    for c in text.chars() {
+        let consonant = is_conjunct_consonant(c);
+        let joins = is_joining_mark(c) || (consonant && conjunct == Conjunct::Linked);
+        graphemes += usize::from(!joins || after_control);
+        after_control = is_control(c);
+        conjunct = if consonant {
+            Conjunct::Consonant
+        } else if conjunct == Conjunct::None || !is_conjunct_extend(c) {
+            Conjunct::None
+        } else if is_conjunct_linker(c) {
+            Conjunct::Linked
+        } else {
+            conjunct
+        };
+    }
+    graphemes
+}
+
+/// The characters of [`is_own_grapheme`] that are Control, CR or LF.
+fn is_control(c: char) -> bool {
+    matches!(c, '\0'..='\x1F' | '\x7F'..='\u{9F}' | '\u{AD}')
 }
 
 /// Code points and UTF-16 units of a text, and how its graphemes can be
@@ -432,7 +551,8 @@ impl Counts {
             let units = units.unwrap_or_else(|| text.chars().fold(Units::default(), Units::add));
             let graphemes = match units.graphemes {
                 GraphemeShape::Own => units.code_points - crlf,
-                GraphemeShape::Thai => thai_graphemes(text) - crlf,
+                GraphemeShape::Marked => marked_graphemes(text) - crlf,
+                GraphemeShape::Conjunct => conjunct_graphemes(text) - crlf,
                 GraphemeShape::Segment => text.graphemes(true).count(),
             };
             (units.code_points, units.utf16_units, graphemes)
@@ -1262,21 +1382,79 @@ mod tests {
             }
         }
 
-        /// Every Thai code point joins the character before it exactly
-        /// when `thai_graphemes` says so, and never the one after it.
+        /// Every code point of the Thai, Lao, Myanmar and Khmer blocks
+        /// joins the character before it exactly when `marked_graphemes`
+        /// says so, and never the one after it; so does every pair of
+        /// characters of each block.
         #[test]
-        fn thai_marks_join_as_counted() {
+        fn marks_join_as_counted() {
             use unicode_segmentation::UnicodeSegmentation;
-            for c in ('\u{E00}'..='\u{E7F}').chain(['a', '\n', '\u{AD}', 'é']) {
-                for before in ["a", "ก", "\n", "\r", "\t", "\u{AD}", "é", "ะ", "\u{E49}"] {
-                    for after in ["a", "ก", "เ", "\n"] {
+            let blocks = [
+                '\u{E00}'..='\u{E7F}',
+                '\u{E80}'..='\u{EFF}',
+                '\u{1000}'..='\u{109F}',
+                '\u{1780}'..='\u{17FF}',
+            ];
+            // Marked counting is held to every text of Thai, Lao and the
+            // characters of their own; conjunct counting to all.
+            let counted = |text: &str| {
+                let crlf = text.matches("\r\n").count();
+                let conjunct = super::super::conjunct_graphemes(text) - crlf;
+                let shape = text.chars().map(super::super::GraphemeShape::of).max();
+                if shape <= Some(super::super::GraphemeShape::Marked) {
+                    assert_eq!(
+                        super::super::marked_graphemes(text) - crlf,
+                        conjunct,
+                        "{text:?}"
+                    );
+                }
+                conjunct
+            };
+            let mut marks = 0;
+            for c in blocks
+                .iter()
+                .cloned()
+                .flatten()
+                .chain(['a', '\n', '\u{AD}', 'é'])
+            {
+                marks += usize::from(super::super::is_joining_mark(c));
+                for before in [
+                    "a", "ก", "ກ", "က", "ក", "\n", "\r", "\t", "\u{AD}", "é", "ะ", "\u{E49}",
+                    "\u{EC8}", "\u{1039}", "\u{17D2}", "\u{17B6}",
+                ] {
+                    for after in ["a", "ก", "เ", "ກ", "က", "ក", "\n"] {
                         let text = format!("{before}{c}{after}");
-                        let crlf = text.matches("\r\n").count();
-                        assert_eq!(
-                            super::super::thai_graphemes(&text) - crlf,
-                            text.graphemes(true).count(),
-                            "{text:?}"
-                        );
+                        assert_eq!(counted(&text), text.graphemes(true).count(), "{text:?}");
+                    }
+                }
+            }
+            assert_eq!(marks, 17 + 18 + 34 + 33);
+            // The conjunct classes, as unicode-segmentation has them.
+            let one = |text: String| text.graphemes(true).count() == 1;
+            for c in blocks.iter().cloned().flatten() {
+                let joins = one(format!("a{c}"));
+                assert_eq!(super::super::is_joining_mark(c), joins, "{c:?}");
+                assert_eq!(
+                    super::super::is_conjunct_linker(c),
+                    one(format!("က{c}က")),
+                    "{c:?}"
+                );
+                assert_eq!(
+                    super::super::is_conjunct_consonant(c),
+                    !joins && one(format!("က\u{1039}{c}")),
+                    "{c:?}"
+                );
+                assert_eq!(
+                    super::super::is_conjunct_extend(c),
+                    joins && one(format!("က{c}\u{1039}က")) && one(format!("က\u{1039}{c}က")),
+                    "{c:?}"
+                );
+            }
+            for block in blocks {
+                for a in block.clone() {
+                    for b in block.clone() {
+                        let text = format!("{a}{b}");
+                        assert_eq!(counted(&text), text.graphemes(true).count(), "{text:?}");
                     }
                 }
             }
@@ -1310,6 +1488,17 @@ mod tests {
                 other in "(\u{301}|\u{200D}|\u{1100})?",
             ) {
                 graphemes_as_segmented(&text, &other, "th")?;
+            }
+
+            /// The same for Lao, Burmese and Khmer: consonants, vowel
+            /// signs, tone marks, Burmese medials, virama and asat, Khmer
+            /// coeng and signs.
+            #[test]
+            fn graphemes_of_lao_burmese_and_khmer_text_without_segmentation(
+                text in "([ກຂເແໂ]|[ະາຳິີັ່້໊໋ໆ໐-໙]|[ကခဂငစတပမယရလသအ]|္|်|[ာါိီုူေဲံ့းျြွှ၀-၉၊။]|[កខគងចតបមយរលសអ]|្|[ាិីឹឺុូួើឿៀេែៃោៅំះៈ៉៊់៌៍៎៏័៑៓។៕០-៩]|[a-c1 .\r\n\t\u{AD}]|[é中“])*",
+                other in "(\u{301}|\u{200D}|\u{1100})?",
+            ) {
+                graphemes_as_segmented(&text, &other, "km")?;
             }
 
             #[test]
