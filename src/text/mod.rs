@@ -5,6 +5,7 @@
 
 pub mod char_class;
 pub mod char_props;
+pub mod clusters;
 pub mod language;
 pub mod layout;
 pub mod segment;

@@ -19,8 +19,9 @@
 //!   by the same greedy longest match over the same trie, ending each
 //!   match on a grapheme cluster boundary as ICU4X does (in a Han run
 //!   every character is its own cluster; in Thai and Lao a cluster is a
-//!   letter and the marks after it; Khmer and Burmese runs ask ICU4X's
-//!   grapheme segmenter), and every piece is a word;
+//!   letter and the marks after it; in Khmer and Burmese runs consonants
+//!   also join across a coeng or virama, [`clusters::boundaries`]), and
+//!   every piece is a word;
 //! - the text between runs is cut by ICU4X's rule table where each of its
 //!   decisions there is a plain break or join: ICU4X breaks before a run
 //!   whatever comes before it, and takes a segment's kind from its last
@@ -47,7 +48,6 @@ use std::sync::{LazyLock, OnceLock};
 use icu_collections::char16trie::{Char16Trie, Char16TrieCursor};
 use icu_collections::codepointinvlist::CodePointInversionList;
 use icu_provider::prelude::*;
-use icu_segmenter::GraphemeClusterSegmenter;
 use icu_segmenter::provider::{
     Baked, BreakState, DictionaryBreakData, RuleBreakData, SegmenterBreakWordV1,
     SegmenterDictionaryAutoV2, SegmenterDictionaryExtendedV2,
@@ -55,6 +55,7 @@ use icu_segmenter::provider::{
 use rustc_hash::FxHashMap;
 use zerotrie::ZeroTrieSimpleAscii;
 
+use crate::text::clusters;
 use crate::text::decode_at_lead_byte;
 use crate::text::words::{self, Word};
 
@@ -244,9 +245,10 @@ enum Clusters {
     BeforeThaiLetters,
     /// The same in Lao ([`is_lao_mark`]).
     BeforeLaoLetters,
-    /// Where ICU4X's grapheme segmenter says: Khmer and Burmese join
+    /// Where ICU4X's grapheme segmenter says, as [`clusters::boundaries`]
+    /// has it (its tests hold it to ICU4X's): Khmer and Burmese join
     /// consonants across a coeng or virama.
-    Segmenter,
+    Conjuncts,
 }
 
 /// The Southeast Asian scripts whose runs ICU4X hands to a dictionary.
@@ -273,8 +275,8 @@ static DATA: LazyLock<Option<Data>> = LazyLock::new(|| {
     let southeast = [
         ("thaidict", 0x0E00, 0x80, Clusters::BeforeThaiLetters),
         ("laodict", 0x0E80, 0x80, Clusters::BeforeLaoLetters),
-        ("khmerdict", 0x1780, 0x80, Clusters::Segmenter),
-        ("burmesedict", 0x1000, 0xA0, Clusters::Segmenter),
+        ("khmerdict", 0x1780, 0x80, Clusters::Conjuncts),
+        ("burmesedict", 0x1000, 0xA0, Clusters::Conjuncts),
     ]
     .map(|(name, block, length, clusters)| {
         SoutheastDictionary::load(name, block, length, clusters)
@@ -365,9 +367,8 @@ impl SoutheastDictionary {
             Clusters::BeforeLaoLetters => {
                 longest_matches(run.len(), read, first_step, past_marks(is_lao_mark), push);
             }
-            Clusters::Segmenter => {
-                let boundaries: Vec<usize> =
-                    GraphemeClusterSegmenter::new().segment_str(run).collect();
+            Clusters::Conjuncts => {
+                let boundaries = clusters::boundaries(run);
                 let next_boundary =
                     |at: usize| boundaries[boundaries.partition_point(|&boundary| boundary < at)];
                 longest_matches(run.len(), read, first_step, next_boundary, push);
@@ -1050,7 +1051,7 @@ mod tests {
 
     #[test]
     fn thai_and_lao_marks_are_icu4x_grapheme_extensions() {
-        let graphemes = GraphemeClusterSegmenter::new();
+        let graphemes = icu_segmenter::GraphemeClusterSegmenter::new();
         for (script, is_mark) in [
             (Southeast::Thai, is_thai_mark as fn(char) -> bool),
             (Southeast::Lao, is_lao_mark),

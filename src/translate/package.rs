@@ -14,6 +14,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::error::Error;
 use crate::summarize::Summary;
 use crate::text::char_props;
+use crate::text::clusters::{self, Conjunct};
 use crate::text::language::is_unspaced;
 use crate::text::tokenize;
 use crate::text::{Segmentation, SentenceKind, non_ascii_char_indices, non_ascii_chars, words};
@@ -197,128 +198,35 @@ impl GraphemeShape {
     }
 }
 
-/// Whether UAX#29 joins `c`, a character of the Thai, Lao, Myanmar or
-/// Khmer block, to the character before it (Grapheme_Cluster_Break Extend
-/// or SpacingMark: GB9 and GB9a). The tests derive this from
-/// unicode-segmentation for every code point of the four blocks.
-fn is_joining_mark(c: char) -> bool {
-    is_thai_or_lao_mark(c)
-        || matches!(c,
-            // Myanmar
-            '\u{102D}'..='\u{1037}' | '\u{1039}'..='\u{103E}' | '\u{1056}'..='\u{1059}'
-            | '\u{105E}'..='\u{1060}' | '\u{1071}'..='\u{1074}' | '\u{1082}'
-            | '\u{1084}'..='\u{1086}' | '\u{108D}' | '\u{109D}'
-            // Khmer
-            | '\u{17B4}'..='\u{17D3}' | '\u{17DD}'
-        )
-}
-
-/// [`is_joining_mark`] in Thai and Lao: a bit per code point of
-/// U+0E00-0EFF (a lookup costs Thai text less than six range tests).
-fn is_thai_or_lao_mark(c: char) -> bool {
-    const MARKS: [u64; 4] = {
-        let ranges = [
-            (0xE31, 0xE31),
-            (0xE33, 0xE3A),
-            (0xE47, 0xE4E),
-            (0xEB1, 0xEB1),
-            (0xEB3, 0xEBC),
-            (0xEC8, 0xECE),
-        ];
-        let mut bits = [0u64; 4];
-        let mut r = 0;
-        while r < ranges.len() {
-            let mut code = ranges[r].0;
-            while code <= ranges[r].1 {
-                bits[(code >> 6) & 3] |= 1 << (code & 63);
-                code += 1;
-            }
-            r += 1;
-        }
-        bits
-    };
-    let code = c as usize;
-    (code >> 8 == 0xE) && (MARKS[(code >> 6) & 3] >> (code & 63)) & 1 != 0
-}
-
-/// Indic_Conjunct_Break of the four blocks (UAX#29's GB9c, which joins a
-/// consonant to the cluster of a consonant before it across a linker):
-/// Myanmar's and Khmer's consonants, ...
-fn is_conjunct_consonant(c: char) -> bool {
-    matches!(c,
-        '\u{1000}'..='\u{102A}' | '\u{103F}' | '\u{1050}'..='\u{1055}' | '\u{105A}'..='\u{105D}'
-        | '\u{1061}' | '\u{1065}' | '\u{1066}' | '\u{106E}'..='\u{1070}' | '\u{1075}'..='\u{1081}'
-        | '\u{108E}' | '\u{1780}'..='\u{17B3}'
-    )
-}
-
-/// ... their linkers, Myanmar's virama and Khmer's coeng, ...
-fn is_conjunct_linker(c: char) -> bool {
-    matches!(c, '\u{1039}' | '\u{17D2}')
-}
-
-/// ... and the marks that may stand between (InCB=Extend; the linkers are
-/// among them).
-fn is_conjunct_extend(c: char) -> bool {
-    matches!(c,
-        '\u{E31}' | '\u{E34}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}' | '\u{EB1}' | '\u{EB4}'..='\u{EBC}'
-        | '\u{EC8}'..='\u{ECE}' | '\u{102D}'..='\u{1030}' | '\u{1032}'..='\u{1037}'
-        | '\u{1039}' | '\u{103A}' | '\u{103D}' | '\u{103E}' | '\u{1058}' | '\u{1059}'
-        | '\u{105E}'..='\u{1060}' | '\u{1071}'..='\u{1074}' | '\u{1082}' | '\u{1085}' | '\u{1086}'
-        | '\u{108D}' | '\u{109D}' | '\u{17B4}' | '\u{17B5}' | '\u{17B7}'..='\u{17BD}' | '\u{17C6}'
-        | '\u{17C9}'..='\u{17D3}' | '\u{17DD}'
-    )
-}
-
-/// Where a text stands in GB9c's pattern: a consonant, then InCB=Extend
-/// and linkers.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Conjunct {
-    None,
-    /// After a consonant (and marks), before any linker.
-    Consonant,
-    /// After a consonant and a linker: a consonant here joins.
-    Linked,
-}
-
 /// The grapheme clusters of text of [`GraphemeShape::Marked`] (CR LF
 /// counted as two): a mark that UAX#29 joins to the character before it
-/// ([`is_joining_mark`]) starts no cluster, unless it follows a control
-/// character or nothing (GB4); every other character starts one (no
-/// character of the four blocks is Prepend). Every code point of the four
-/// blocks, their pairs, and the counts on mixed text are checked against
-/// unicode-segmentation.
+/// ([`clusters::is_thai_or_lao_mark`]) starts no cluster, unless it
+/// follows a control character or nothing (GB4); every other character
+/// starts one. Every pair of the blocks' characters, and the counts on
+/// mixed text, are checked against unicode-segmentation.
 fn marked_graphemes(text: &str) -> usize {
     let mut graphemes = 0;
     let mut after_control = true;
     for c in text.chars() {
-        graphemes += usize::from(!is_thai_or_lao_mark(c) || after_control);
+        graphemes += usize::from(!clusters::is_thai_or_lao_mark(c) || after_control);
         after_control = is_control(c);
     }
     graphemes
 }
 
 /// The grapheme clusters of text of [`GraphemeShape::Conjunct`]: as
-/// [`marked_graphemes`], and a Myanmar or Khmer consonant after a
-/// consonant and a virama or coeng starts no cluster (GB9c).
+/// [`marked_graphemes`] with all four blocks' marks, and a Myanmar or Khmer
+/// consonant after a consonant and a virama or coeng starts no cluster
+/// (GB9c; [`Conjunct`]).
 fn conjunct_graphemes(text: &str) -> usize {
     let mut graphemes = 0;
     let mut after_control = true;
     let mut conjunct = Conjunct::None;
     for c in text.chars() {
-        let consonant = is_conjunct_consonant(c);
-        let joins = is_joining_mark(c) || (consonant && conjunct == Conjunct::Linked);
+        let joins;
+        (joins, conjunct) = conjunct.read(c);
         graphemes += usize::from(!joins || after_control);
         after_control = is_control(c);
-        conjunct = if consonant {
-            Conjunct::Consonant
-        } else if conjunct == Conjunct::None || !is_conjunct_extend(c) {
-            Conjunct::None
-        } else if is_conjunct_linker(c) {
-            Conjunct::Linked
-        } else {
-            conjunct
-        };
     }
     graphemes
 }
@@ -1417,7 +1325,7 @@ mod tests {
                 .flatten()
                 .chain(['a', '\n', '\u{AD}', 'é'])
             {
-                marks += usize::from(super::super::is_joining_mark(c));
+                marks += usize::from(crate::text::clusters::is_joining_mark(c));
                 for before in [
                     "a", "ก", "ກ", "က", "ក", "\n", "\r", "\t", "\u{AD}", "é", "ะ", "\u{E49}",
                     "\u{EC8}", "\u{1039}", "\u{17D2}", "\u{17B6}",
@@ -1429,27 +1337,6 @@ mod tests {
                 }
             }
             assert_eq!(marks, 17 + 18 + 34 + 33);
-            // The conjunct classes, as unicode-segmentation has them.
-            let one = |text: String| text.graphemes(true).count() == 1;
-            for c in blocks.iter().cloned().flatten() {
-                let joins = one(format!("a{c}"));
-                assert_eq!(super::super::is_joining_mark(c), joins, "{c:?}");
-                assert_eq!(
-                    super::super::is_conjunct_linker(c),
-                    one(format!("က{c}က")),
-                    "{c:?}"
-                );
-                assert_eq!(
-                    super::super::is_conjunct_consonant(c),
-                    !joins && one(format!("က\u{1039}{c}")),
-                    "{c:?}"
-                );
-                assert_eq!(
-                    super::super::is_conjunct_extend(c),
-                    joins && one(format!("က{c}\u{1039}က")) && one(format!("က\u{1039}{c}က")),
-                    "{c:?}"
-                );
-            }
             for block in blocks {
                 for a in block.clone() {
                     for b in block.clone() {
