@@ -22,7 +22,7 @@ Usage: pgo_training.py INSTRUMENTED_PRECIS LOADGEN [SECONDS_PER_ARTICLE]
 The second form exits non-zero unless two builds answer byte for byte the
 same: the four document commands on the texts above, and on the first 300
 lines of each data set under ../shared/data when it is there (not used for
-training).
+training), once with their language hints and once without (detection).
 """
 
 import json
@@ -130,19 +130,24 @@ def run_server(precis, loadgen, seconds):
             sys.exit(f"server exited with {server.returncode}")
 
 
-def shared_data_sets():
-    """The first 300 lines of each evaluation data set beside the checkout."""
+def shared_data_sets(hints=True):
+    """The first 300 lines of each evaluation data set beside the checkout,
+    with their language hints or (`hints=False`) without, so that the
+    language is detected."""
     shared = ROOT.parent / "shared/data"
     for path in sorted(shared.glob("*/*.jsonl")) if shared.is_dir() else []:
         with open(path, encoding="utf-8") as f:
             lines = [json.loads(line) for _, line in zip(range(300), f)]
-        yield path.name, [{**line, "id": str(line.get("id", i))} for i, line in enumerate(lines)]
+        requests = [{**line, "id": str(line.get("id", i))} for i, line in enumerate(lines)]
+        if not hints:
+            requests = [{k: v for k, v in r.items() if k != "lang"} for r in requests]
+        yield path.name + ("" if hints else " without hints"), requests
 
 
 def compare(a, b):
     """Exits non-zero unless builds `a` and `b` answer every line identically."""
     sets = [("golden_rules", golden_rules()), ("repository texts", list(document_lines())),
-            *shared_data_sets()]
+            *shared_data_sets(), *shared_data_sets(hints=False)]
     lines = 0
     for name, requests in sets:
         for command in ("segment", "summarize", "prepare", "process"):
