@@ -28,8 +28,19 @@ pub fn is_joining_mark(c: char) -> bool {
 /// [`is_joining_mark`] in Thai and Lao: Thai's three ranges first, so
 /// that Thai text pays what it paid for them alone.
 pub fn is_thai_or_lao_mark(c: char) -> bool {
+    is_thai_mark(c) || (c > '\u{E7F}' && is_lao_mark(c))
+}
+
+/// The Thai characters that continue the grapheme cluster before them
+/// (Extend and SpacingMark): the word walk's dictionary matches cannot end
+/// before one.
+pub fn is_thai_mark(c: char) -> bool {
     matches!(c, '\u{E31}' | '\u{E33}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}')
-        || (c > '\u{E7F}' && matches!(c, '\u{EB1}' | '\u{EB3}'..='\u{EBC}' | '\u{EC8}'..='\u{ECE}'))
+}
+
+/// The Lao characters that continue the grapheme cluster before them.
+pub fn is_lao_mark(c: char) -> bool {
+    matches!(c, '\u{EB1}' | '\u{EB3}'..='\u{EBC}' | '\u{EC8}'..='\u{ECE}')
 }
 
 /// Indic_Conjunct_Break of these blocks (GB9c joins a consonant to the

@@ -55,7 +55,7 @@ use icu_segmenter::provider::{
 use rustc_hash::FxHashMap;
 use zerotrie::ZeroTrieSimpleAscii;
 
-use crate::text::clusters;
+use crate::text::clusters::{self, is_lao_mark, is_thai_mark};
 use crate::text::decode_at_lead_byte;
 use crate::text::words::{self, Word};
 
@@ -499,18 +499,6 @@ fn dictionary_script(c: char) -> Option<Script> {
         _ => return None,
     };
     Some(script)
-}
-
-/// The Thai characters that continue the grapheme cluster before them
-/// (Grapheme_Cluster_Break Extend and SpacingMark): a dictionary match
-/// cannot end before one.
-fn is_thai_mark(c: char) -> bool {
-    matches!(c as u32, 0x0E31 | 0x0E33..=0x0E3A | 0x0E47..=0x0E4E)
-}
-
-/// The Lao characters that continue the grapheme cluster before them.
-fn is_lao_mark(c: char) -> bool {
-    matches!(c as u32, 0x0EB1 | 0x0EB3..=0x0EBC | 0x0EC8..=0x0ECE)
 }
 
 /// A trie cursor of one of the dictionaries, stepped a character at a
