@@ -177,16 +177,16 @@ fn char_offset(text: &str, n: usize) -> usize {
 /// the markers do the same (a hint of `ms` keeps Malay's own data).
 fn plain_latin_language(sample: &str) -> Option<&'static str> {
     let (mut words, mut vietnamese) = (0usize, 0usize);
-    let mut marked = [0usize; 3];
+    let mut markers = [0usize; 3];
     for word in crate::text::uax29::words(sample) {
         words += 1;
         if let Some(language) = marker_language(word) {
-            marked[language as usize] += 1;
+            markers[language as usize] += 1;
         }
         vietnamese += usize::from(!word.is_ascii() && word.chars().any(is_vietnamese_letter));
     }
     let share = |n: usize, min: f64| n as f64 >= min * words as f64;
-    let marked = |language: Marked| share(marked[language as usize], MARKER_MIN_SHARE);
+    let marked = |language: Marked| share(markers[language as usize], MARKER_MIN_SHARE);
     if words < MARKER_MIN_WORDS {
         None
     } else if marked(Marked::English) {
@@ -281,14 +281,17 @@ const FILIPINO_MARKERS: [&[u8]; 26] = [
     b"noong", b"rin", b"sila", b"sinabi", b"siya", b"upang", b"wala",
 ];
 
+/// Each language's markers.
+const MARKER_LISTS: [(&[&[u8]], Marked); 3] = [
+    (&ENGLISH_MARKERS, Marked::English),
+    (&INDONESIAN_MARKERS, Marked::Indonesian),
+    (&FILIPINO_MARKERS, Marked::Filipino),
+];
+
 /// Every marker, [`pack`]ed, with its language, sorted for a binary search.
 const MARKERS: [(u64, Marked); 89] = {
     let mut markers = [(0, Marked::English); 89];
-    let lists: [(&[&[u8]], Marked); 3] = [
-        (&ENGLISH_MARKERS, Marked::English),
-        (&INDONESIAN_MARKERS, Marked::Indonesian),
-        (&FILIPINO_MARKERS, Marked::Filipino),
-    ];
+    let lists = MARKER_LISTS;
     let mut n = 0;
     let mut l = 0;
     while l < lists.len() {
@@ -317,16 +320,19 @@ const MARKERS: [(u64, Marked); 89] = {
     markers
 };
 
-/// The first letters of the [`MARKERS`] of each length, as bits (`a` the
+/// The first letters of the markers of each length, as bits (`a` the
 /// lowest), by length.
 const MARKER_SHAPES: [u32; 9] = {
     let mut shapes = [0; 9];
-    let mut i = 0;
-    while i < MARKERS.len() {
-        let packed = MARKERS[i].0;
-        let len = (64 - packed.leading_zeros() as usize).div_ceil(8);
-        shapes[len] |= 1 << ((packed & 0xFF) as u8 - b'a');
-        i += 1;
+    let mut l = 0;
+    while l < MARKER_LISTS.len() {
+        let words = MARKER_LISTS[l].0;
+        let mut i = 0;
+        while i < words.len() {
+            shapes[words[i].len()] |= 1 << (words[i][0] - b'a');
+            i += 1;
+        }
+        l += 1;
     }
     shapes
 };

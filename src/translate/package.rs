@@ -203,7 +203,11 @@ impl GraphemeShape {
 /// ([`clusters::is_thai_or_lao_mark`]) starts no cluster, unless it
 /// follows a control character or nothing (GB4); every other character
 /// starts one. Every pair of the blocks' characters, and the counts on
-/// mixed text, are checked against unicode-segmentation.
+/// mixed text, are checked against unicode-segmentation. A loop of its own
+/// beside [`conjunct_graphemes`], which would give the same counts: Thai
+/// text, the most common of the four, pays for Thai's ranges alone (the
+/// conjunct state and the other blocks' ranges cost a Thai Process call
+/// +0.3-0.7%).
 fn marked_graphemes(text: &str) -> usize {
     let mut graphemes = 0;
     let mut after_control = true;
