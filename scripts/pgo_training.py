@@ -145,15 +145,20 @@ def shared_data_sets(hints=True):
 
 
 def compare(a, b):
-    """Exits non-zero unless builds `a` and `b` answer every line identically."""
+    """Exits non-zero unless builds `a` and `b` answer every line identically;
+    names each set and command where they differ, with how many lines do."""
     sets = [("golden_rules", golden_rules()), ("repository texts", list(document_lines())),
             *shared_data_sets(), *shared_data_sets(hints=False)]
-    lines = 0
+    lines, differ = 0, []
     for name, requests in sets:
         for command in ("segment", "summarize", "prepare", "process"):
-            if run_cli(a, command, requests) != run_cli(b, command, requests):
-                sys.exit(f"{command} on {name}: the two builds answer differently")
+            answers = zip(run_cli(a, command, requests), run_cli(b, command, requests))
+            n = sum(x != y for x, y in answers)
+            if n:
+                differ.append(f"{command} on {name}: {n} of {len(requests)} answers differ")
             lines += len(requests)
+    if differ:
+        sys.exit("the two builds answer differently:\n" + "\n".join(differ))
     print(f"identical: {lines} answers ({len(sets)} sets x 4 commands)")
 
 
