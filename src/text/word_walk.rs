@@ -61,7 +61,7 @@ use crate::text::words::{self, Word};
 
 /// `words::icu_words(text)`, in one walk where that is certain.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity(capacity(text));
     match DATA.as_ref().and_then(|data| data.walk(text, &mut words)) {
         Some(()) => words,
         None => words::icu_words(text),
@@ -80,9 +80,17 @@ pub fn count(text: &str) -> usize {
 /// The words where the one walk is certain of them; `None` where ICU4X's
 /// iterator must segment the text.
 pub fn one_walk(text: &str) -> Option<Vec<Word>> {
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity(capacity(text));
     DATA.as_ref()?.walk(text, &mut words)?;
     Some(words)
+}
+
+/// Room for the words of `text` at once: a word and what follows it take
+/// three bytes or more but for one-letter ASCII words (a Thai word ~10, a
+/// Chinese one 3-6). Growing the vector a word at a time copied it ~9
+/// times in a Thai article.
+fn capacity(text: &str) -> usize {
+    text.len() / 3 + 1
 }
 
 /// ICU4X's word break data and the dictionaries the walk reads.
@@ -362,16 +370,42 @@ impl SoutheastDictionary {
         };
         match self.clusters {
             Clusters::BeforeThaiLetters => {
-                longest_matches(run.len(), read, first_step, past_marks(is_thai_mark), push);
+                let starts_cluster = |_, c| !is_thai_mark(c);
+                let next_boundary = past_marks(is_thai_mark);
+                longest_matches(
+                    run.len(),
+                    read,
+                    first_step,
+                    starts_cluster,
+                    next_boundary,
+                    push,
+                );
             }
             Clusters::BeforeLaoLetters => {
-                longest_matches(run.len(), read, first_step, past_marks(is_lao_mark), push);
+                let starts_cluster = |_, c| !is_lao_mark(c);
+                let next_boundary = past_marks(is_lao_mark);
+                longest_matches(
+                    run.len(),
+                    read,
+                    first_step,
+                    starts_cluster,
+                    next_boundary,
+                    push,
+                );
             }
             Clusters::Conjuncts => {
                 let boundaries = clusters::boundaries(run);
                 let next_boundary =
                     |at: usize| boundaries[boundaries.partition_point(|&boundary| boundary < at)];
-                longest_matches(run.len(), read, first_step, next_boundary, push);
+                let starts_cluster = |at, _| next_boundary(at) == at;
+                longest_matches(
+                    run.len(),
+                    read,
+                    first_step,
+                    starts_cluster,
+                    next_boundary,
+                    push,
+                );
             }
         }
         Some(())
@@ -769,7 +803,7 @@ impl Data {
                     .clone()
             };
             let read = |at: usize| run[at..].chars().next().map(|c| (c, c.len_utf8()));
-            longest_matches(run.len(), read, first_step, |at| at, push);
+            longest_matches(run.len(), read, first_step, |_, _| true, |at| at, push);
         });
     }
 }
@@ -816,12 +850,15 @@ thread_local! {
 /// of their cluster, or all the rest where it never ran out. `read` gives
 /// the character at an offset and its length (`None` at the end),
 /// `first_step` the cursor after a piece's first character,
-/// `next_boundary` the first cluster boundary at or after an offset.
+/// `starts_cluster` whether the character at an offset starts a grapheme
+/// cluster, and `next_boundary` the first cluster boundary at or after an
+/// offset.
 #[inline(always)]
 fn longest_matches<C: Cursor>(
     len: usize,
     read: impl Fn(usize) -> Option<(char, usize)>,
     mut first_step: impl FnMut(char) -> C,
+    starts_cluster: impl Fn(usize, char) -> bool,
     next_boundary: impl Fn(usize) -> usize,
     push: &mut impl FnMut(usize, usize),
 ) {
@@ -831,8 +868,13 @@ fn longest_matches<C: Cursor>(
         let mut end = start + first_len;
         let mut longest = None;
         let piece_end = loop {
-            let matched = cursor.matched() && next_boundary(end) == end;
-            match (matched, cursor.is_empty()) {
+            let (word, empty) = (cursor.matched(), cursor.is_empty());
+            // The next character: where a word ends, whether it starts a
+            // cluster (a word must end on a boundary); where the trie goes
+            // on, the next step. Read once for both.
+            let next = if word || !empty { read(end) } else { None };
+            let matched = word && next.is_none_or(|(c, _)| starts_cluster(end, c));
+            match (matched, empty) {
                 (true, true) => break end,
                 (true, false) => longest = Some(end),
                 (false, false) => {}
@@ -840,7 +882,7 @@ fn longest_matches<C: Cursor>(
             }
             // Out of text: the longest match, or all of it (the trie still
             // had a way on).
-            let Some((c, c_len)) = read(end) else {
+            let Some((c, c_len)) = next else {
                 break longest.unwrap_or(len);
             };
             cursor.step(c);
