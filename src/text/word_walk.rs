@@ -358,41 +358,29 @@ impl SoutheastDictionary {
         // Every character of the scripts' runs is three bytes long (they
         // are all above U+0800 in the Basic Multilingual Plane).
         let read = |at: usize| three_byte_char(run.as_bytes(), at).map(|c| (c, 3));
-        // The first cluster boundary at or after an offset: past the marks
-        // there, in Thai and Lao.
-        let past_marks = |is_mark: fn(char) -> bool| {
-            move |mut at: usize| {
+        // In Thai and Lao a character starts a cluster unless it is a mark,
+        // and the first boundary at or after an offset is past the marks
+        // there.
+        let before_letters = |is_mark: fn(char) -> bool, push: &mut _| {
+            let starts_cluster = |_, c| !is_mark(c);
+            let past_marks = |mut at: usize| {
                 while let Some((_, len)) = read(at).filter(|&(c, _)| is_mark(c)) {
                     at += len;
                 }
                 at
-            }
+            };
+            longest_matches(
+                run.len(),
+                read,
+                first_step,
+                starts_cluster,
+                past_marks,
+                push,
+            );
         };
         match self.clusters {
-            Clusters::BeforeThaiLetters => {
-                let starts_cluster = |_, c| !is_thai_mark(c);
-                let next_boundary = past_marks(is_thai_mark);
-                longest_matches(
-                    run.len(),
-                    read,
-                    first_step,
-                    starts_cluster,
-                    next_boundary,
-                    push,
-                );
-            }
-            Clusters::BeforeLaoLetters => {
-                let starts_cluster = |_, c| !is_lao_mark(c);
-                let next_boundary = past_marks(is_lao_mark);
-                longest_matches(
-                    run.len(),
-                    read,
-                    first_step,
-                    starts_cluster,
-                    next_boundary,
-                    push,
-                );
-            }
+            Clusters::BeforeThaiLetters => before_letters(is_thai_mark, push),
+            Clusters::BeforeLaoLetters => before_letters(is_lao_mark, push),
             Clusters::Conjuncts => {
                 let boundaries = clusters::boundaries(run);
                 let next_boundary =
