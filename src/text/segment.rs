@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::text::char_props;
 use crate::text::find_whitespace;
 use crate::text::language::{LanguageData, is_closing_punct, is_opening_punct};
+use crate::text::space_breaks::SpaceScan;
 use crate::text::words::{Word, words};
 
 /// Per-request splitter options.
@@ -146,6 +147,8 @@ impl Splitter<'_> {
         // Start of an open CJK title bracket (《》〈〉): terminators inside a
         // title ("《摔跤吧！爸爸》") do not end the sentence.
         let mut title_open_at: Option<usize> = None;
+        // What the space model's scores found at the spaces before.
+        let mut space_scan = SpaceScan::default();
         while pos < len {
             // Fast path: skip ASCII bytes that no rule below looks at (most
             // of a Latin-script text), stopping where a list marker may start.
@@ -265,6 +268,7 @@ impl Splitter<'_> {
                     && self.data.space_model.score(
                         self.text,
                         self.words,
+                        &mut space_scan,
                         sentence_start,
                         pos,
                         run_end,

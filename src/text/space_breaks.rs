@@ -174,20 +174,27 @@ impl SpaceModel {
 
     /// The score of the space run `[space, after)` in `text`, where the
     /// current sentence started at `sentence_start`; `words` are the
-    /// [`words`](crate::text::words::words) of `text`. Positive: a boundary.
+    /// [`words`](crate::text::words::words) of `text`, and `scan` what the
+    /// scores of the spaces before in the same text found. Positive: a
+    /// boundary.
     pub fn score(
         &self,
         text: &str,
         words: &[Word],
+        scan: &mut SpaceScan,
         sentence_start: usize,
         space: usize,
         after: usize,
     ) -> f32 {
-        let before_chunk_start =
-            rfind_far_whitespace(&text[sentence_start..space]).map_or(sentence_start, |i| {
+        // The chunk before this space is the one after the space before,
+        // when nothing but it stands between them.
+        let before_chunk_start = match scan.after_chunk {
+            Some((start, end)) if end == space && start >= sentence_start => start,
+            _ => rfind_far_whitespace(&text[sentence_start..space]).map_or(sentence_start, |i| {
                 let i = sentence_start + i;
                 i + text[i..].chars().next().map_or(1, char::len_utf8)
-            });
+            }),
+        };
         let before_chunk = &text[before_chunk_start..space];
         let rest = &text[after..];
         let after_chunk = &rest[..find_far_whitespace(rest).unwrap_or(rest.len())];
@@ -204,7 +211,7 @@ impl SpaceModel {
         // Counting stops past the last bucket edge, so a long run of
         // non-boundary spaces costs no more than a short one.
         let sentence_chars =
-            chars_up_to(&text[sentence_start..space], BEFORE_BUCKETS.last_edge() + 1);
+            scan.sentence_chars(text, sentence_start, space, BEFORE_BUCKETS.last_edge() + 1);
         score += self.before_len[BEFORE_BUCKETS.of(sentence_chars)];
         let after_chars = chars_up_to(after_chunk, AFTER_BUCKETS.last_edge() + 1);
         score += self.after_len[AFTER_BUCKETS.of(after_chars)];
@@ -224,7 +231,41 @@ impl SpaceModel {
         if let Some(word) = first_word(words, after, after + after_chunk.len()) {
             score += word_weight(&self.next_word, word);
         }
+        scan.after_chunk = Some((after, after + after_chunk.len()));
         score
+    }
+}
+
+/// What [`SpaceModel::score`] found at the spaces of a text so far, so
+/// that the next space's score need not read the sentence again: the
+/// chunk before a space is the one after the space before (the search
+/// backwards for it read each chunk a second time), and the sentence's
+/// characters are counted on from the last space (counting from the
+/// sentence's start at every space read a sentence of n spaces n times).
+#[derive(Debug, Default)]
+pub struct SpaceScan {
+    /// The chunk after the last space scored: its start and end.
+    after_chunk: Option<(usize, usize)>,
+    /// The characters of the text between two offsets, up to a cap.
+    counted: Option<(usize, usize, usize)>,
+}
+
+impl SpaceScan {
+    /// `chars_up_to(&text[start..end], cap)`, counted on from the last
+    /// count when it started at `start` too.
+    fn sentence_chars(&mut self, text: &str, start: usize, end: usize, cap: usize) -> usize {
+        let chars = match self.counted {
+            Some((from, to, chars)) if from == start && to <= end => {
+                if chars >= cap {
+                    cap
+                } else {
+                    (chars + chars_up_to(&text[to..end], cap)).min(cap)
+                }
+            }
+            _ => chars_up_to(&text[start..end], cap),
+        };
+        self.counted = Some((start, end, chars));
+        chars
     }
 }
 
@@ -375,7 +416,8 @@ mod tests {
         }
         let text = "ฉันกินข้าวแล้ว และไปโรงเรียน";
         let space = text.find(' ').unwrap();
-        let score = model.score(text, &crate::text::words::words(text), 0, space, space + 1);
+        let words = crate::text::words::words(text);
+        let score = model.score(text, &words, &mut SpaceScan::default(), 0, space, space + 1);
         // bias + prev=แล้ว + next=และ + before_len<20 (14 characters so
         // far) + after_len<20 (13 after) + after_is_last + the two letters.
         let expected = 1.0 + 2.5 - 3.0 + 8.0 + 0.0625 + 0.03125 + 0.25 + 0.125;
@@ -383,9 +425,74 @@ mod tests {
         // Before the last chunk, with a digit after the space.
         let text = "ฉันกินข้าวแล้ว 5 คน";
         let space = text.find(' ').unwrap();
-        let score = model.score(text, &crate::text::words::words(text), 0, space, space + 1);
+        let words = crate::text::words::words(text);
+        let score = model.score(text, &words, &mut SpaceScan::default(), 0, space, space + 1);
         // bias + prev=แล้ว + before_len<20 + after_len<5 (none) + the letter
         // before (the digit after has no weight).
         assert_eq!(score, 1.0 + 2.5 + 8.0 + 0.25);
+    }
+
+    /// A scan carried from space to space scores each as a fresh one
+    /// does, whatever the sentence starts: every space of Thai and Lao
+    /// news, with runs of spaces, a newline and ASCII between, and the
+    /// sentence restarted after every space, every third or never, or
+    /// inside the chunk after a space (as after a terminator with no space
+    /// after it).
+    #[test]
+    fn a_carried_scan_scores_as_a_fresh_one() {
+        let thai = include_str!("../../tests/data/translation/th.txt");
+        let lao = "ລັດຖະບານລາວປະກາດແຜນໃໝ່ ເພື່ອພັດທະນາເສດຖະກິດ 3.5% ໃນປີ 2025  ແລະ\nປະຊາຊົນ ຍິນດີ";
+        for (code, text) in [("th", thai), ("lo", lao)] {
+            let mut model = crate::text::language::LanguageData::for_language(code)
+                .space_model
+                .clone();
+            assert!(!model.is_empty(), "{code}");
+            let text = format!("{text} the Bank of Thailand  said {text}");
+            let words = crate::text::words::words(&text);
+            // A weight for every word, so that each word a chunk holds or
+            // not changes the score.
+            for word in &words {
+                let word = &text[word.start..word.end];
+                model.add_line(&format!("prev={word} 1.5"));
+                model.add_line(&format!("next={word} 0.75"));
+            }
+            let spaces: Vec<(usize, usize)> = text
+                .match_indices(' ')
+                .map(|(space, _)| {
+                    let after =
+                        space + text[space..].len() - text[space..].trim_start_matches(' ').len();
+                    (space, after)
+                })
+                .filter(|&(space, _)| space == 0 || text.as_bytes()[space - 1] != b' ')
+                .collect();
+            assert!(spaces.len() > 10, "{code}: {}", spaces.len());
+            for (restart, inside) in [(1, false), (3, false), (usize::MAX, false), (2, true)] {
+                let (mut scan, mut sentence_start) = (SpaceScan::default(), 0);
+                for (i, &(space, after)) in spaces.iter().enumerate() {
+                    let carried =
+                        model.score(&text, &words, &mut scan, sentence_start, space, after);
+                    let fresh = model.score(
+                        &text,
+                        &words,
+                        &mut SpaceScan::default(),
+                        sentence_start,
+                        space,
+                        after,
+                    );
+                    assert_eq!(carried, fresh, "{code}: space {space}, restart {restart}");
+                    if i % restart == 0 {
+                        // The second character of the chunk, if it has one.
+                        let second = text[after..]
+                            .char_indices()
+                            .nth(1)
+                            .map(|(at, _)| after + at);
+                        sentence_start = match second {
+                            Some(second) if inside && !text[after..second].contains(' ') => second,
+                            _ => after,
+                        };
+                    }
+                }
+            }
+        }
     }
 }
