@@ -268,6 +268,25 @@ enum Southeast {
     Burmese,
 }
 
+impl Southeast {
+    /// Whether ICU4X hands the character with code point `code` to this
+    /// script's dictionary ([`dictionary_script`]).
+    fn holds(self, code: u32) -> bool {
+        match self {
+            Southeast::Thai => matches!(code, 0x0E01..=0x0E3A | 0x0E40..=0x0E4E),
+            Southeast::Lao => matches!(code,
+                0x0E81 | 0x0E82 | 0x0E84 | 0x0E86..=0x0E8A | 0x0E8C..=0x0EA2 | 0x0EA5
+                | 0x0EA7..=0x0EBD | 0x0EC0..=0x0EC4 | 0x0EC6 | 0x0EC8..=0x0ECE | 0x0EDC..=0x0EDF
+            ),
+            Southeast::Burmese => matches!(code,
+                0x1000..=0x103F | 0x1050..=0x108F | 0x109A..=0x109F | 0xA9E0..=0xA9EF
+                | 0xA9FA..=0xA9FE | 0xAA60..=0xAA7F
+            ),
+            Southeast::Khmer => matches!(code, 0x1780..=0x17D3 | 0x17D7 | 0x17DC | 0x17DD),
+        }
+    }
+}
+
 /// `None` where the baked data is not what the walk reads (a trie of
 /// another kind): every text then goes to ICU4X's iterator.
 static DATA: LazyLock<Option<Data>> = LazyLock::new(|| {
@@ -407,9 +426,12 @@ fn three_byte_char(bytes: &[u8], at: usize) -> Option<char> {
         return None;
     };
     debug_assert_eq!(lead & 0xF0, 0xE0, "not a three-byte character");
-    let code =
-        (u32::from(lead & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F);
-    char::from_u32(code)
+    char::from_u32(three_byte_code(lead, second, third))
+}
+
+/// The code point of a character's three-byte UTF-8 encoding.
+fn three_byte_code(lead: u8, second: u8, third: u8) -> u32 {
+    (u32::from(lead & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F)
 }
 
 /// A dictionary of ICU4X's baked data, as its word segmenter loads it.
@@ -472,30 +494,18 @@ fn dictionary_script(c: char) -> Option<Script> {
     if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
         return Some(Script::ChineseJapanese);
     }
-    let script = match c as u32 {
-        0x0E01..=0x0E3A | 0x0E40..=0x0E4E => return Some(Script::Southeast(Southeast::Thai)),
-        0x0000..=0x0E00 => return None,
-        _ => c as u32,
-    };
-    let script = match script {
-        0x0E81
-        | 0x0E82
-        | 0x0E84
-        | 0x0E86..=0x0E8A
-        | 0x0E8C..=0x0EA2
-        | 0x0EA5
-        | 0x0EA7..=0x0EBD
-        | 0x0EC0..=0x0EC4
-        | 0x0EC6
-        | 0x0EC8..=0x0ECE
-        | 0x0EDC..=0x0EDF => Script::Southeast(Southeast::Lao),
-        0x1000..=0x103F
-        | 0x1050..=0x108F
-        | 0x109A..=0x109F
-        | 0xA9E0..=0xA9EF
-        | 0xA9FA..=0xA9FE
-        | 0xAA60..=0xAA7F => Script::Southeast(Southeast::Burmese),
-        0x1780..=0x17D3 | 0x17D7 | 0x17DC | 0x17DD => Script::Southeast(Southeast::Khmer),
+    let code = c as u32;
+    if Southeast::Thai.holds(code) {
+        return Some(Script::Southeast(Southeast::Thai));
+    } else if code <= 0x0E00 {
+        return None;
+    }
+    for script in [Southeast::Lao, Southeast::Burmese, Southeast::Khmer] {
+        if script.holds(code) {
+            return Some(Script::Southeast(script));
+        }
+    }
+    let han_or_kana = matches!(code,
         0x2E80..=0x2E99
         | 0x2E9B..=0x2EF3
         | 0x2F00..=0x2FD5
@@ -517,10 +527,9 @@ fn dictionary_script(c: char) -> Option<Script> {
         | 0x2EBF0..=0x2EE5D
         | 0x2F800..=0x2FA1D
         | 0x30000..=0x3134A
-        | 0x31350..=0x33479 => Script::ChineseJapanese,
-        _ => return None,
-    };
-    Some(script)
+        | 0x31350..=0x33479
+    );
+    han_or_kana.then_some(Script::ChineseJapanese)
 }
 
 /// A trie cursor of one of the dictionaries, stepped a character at a
@@ -625,16 +634,19 @@ impl Data {
             // A run of the complex class: ICU4X hands it to a dictionary
             // when it has two characters or more.
             let (mut last, mut second_last, mut one_script) = (start, start, true);
-            if let Script::Southeast(_) = script {
-                // The script's characters are three bytes long.
-                while let Some(next) = bytes
-                    .get(at)
-                    .filter(|&&lead| lead & 0xF0 == 0xE0)
-                    .and_then(|_| three_byte_char(bytes, at))
-                    && dictionary_script(next) == Some(script)
+            if let Script::Southeast(script) = script {
+                // The script's characters are three bytes long: read as
+                // code points, not decoded into characters.
+                let from = at;
+                while let Some(&[lead, second, third]) = bytes.get(at..at + 3)
+                    && lead & 0xF0 == 0xE0
+                    && script.holds(three_byte_code(lead, second, third))
                 {
-                    (second_last, last) = (last, at);
                     at += 3;
+                }
+                // The run's first character starts 3 bytes before `from`.
+                if at > from {
+                    (second_last, last) = (at - 6, at - 3);
                 }
             }
             while at < text.len() {
@@ -1101,6 +1113,36 @@ mod tests {
             }
             if c.is_ascii() {
                 assert_ne!(data.class(c), data.rules.complex_property, "{c:?}");
+            }
+        }
+    }
+
+    /// The text after a run whose kind ICU4X's rules take from the end of
+    /// the run (`a\u{ad}`: see `push_from`), after runs of one to four
+    /// characters of each script.
+    #[test]
+    fn the_text_after_a_run_is_segmented_with_its_end() {
+        for run in [
+            "ไทย",
+            "ภาษาไทย",
+            "กข",
+            "ก",
+            "ເລື່ອງ",
+            "ລາວ",
+            "ខ្មែរ",
+            "កខ",
+            "မြန်မာ",
+            "ကခ",
+            "中文",
+            "漢字",
+        ] {
+            for after in [
+                "a\u{AD}", "a\u{AD}b", "3\u{AD}", "\u{AD}a", "a\u{AD} ", "a.\u{AD}",
+            ] {
+                for before in ["", "x ", "ไทย "] {
+                    let text = format!("{before}{run}{after}");
+                    assert_eq!(walked(&text), Some(words::icu_words(&text)), "{text:?}");
+                }
             }
         }
     }
