@@ -634,13 +634,13 @@ impl Data {
             // A run of the complex class: ICU4X hands it to a dictionary
             // when it has two characters or more.
             let (mut last, mut second_last, mut one_script) = (start, start, true);
-            if let Script::Southeast(script) = script {
+            if let Script::Southeast(southeast) = script {
                 // The script's characters are three bytes long: read as
                 // code points, not decoded into characters.
                 let from = at;
                 while let Some(&[lead, second, third]) = bytes.get(at..at + 3)
                     && lead & 0xF0 == 0xE0
-                    && script.holds(three_byte_code(lead, second, third))
+                    && southeast.holds(three_byte_code(lead, second, third))
                 {
                     at += 3;
                 }
