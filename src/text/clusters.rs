@@ -11,7 +11,7 @@
 /// Whether UAX#29 joins `c` to the character before it: the marks
 /// (Extend and SpacingMark) of the Thai, Lao, Myanmar (with Extended-A and
 /// -B) and Khmer blocks.
-pub fn is_joining_mark(c: char) -> bool {
+pub const fn is_joining_mark(c: char) -> bool {
     if c < '\u{1000}' {
         return is_thai_or_lao_mark(c);
     }
@@ -27,26 +27,26 @@ pub fn is_joining_mark(c: char) -> bool {
 
 /// [`is_joining_mark`] in Thai and Lao: Thai's three ranges first, so
 /// that Thai text pays what it paid for them alone.
-pub fn is_thai_or_lao_mark(c: char) -> bool {
+pub const fn is_thai_or_lao_mark(c: char) -> bool {
     is_thai_mark(c) || (c > '\u{E7F}' && is_lao_mark(c))
 }
 
 /// The Thai characters that continue the grapheme cluster before them
 /// (Extend and SpacingMark): the word walk's dictionary matches cannot end
 /// before one.
-pub fn is_thai_mark(c: char) -> bool {
+pub const fn is_thai_mark(c: char) -> bool {
     matches!(c, '\u{E31}' | '\u{E33}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}')
 }
 
 /// The Lao characters that continue the grapheme cluster before them.
-pub fn is_lao_mark(c: char) -> bool {
+pub const fn is_lao_mark(c: char) -> bool {
     matches!(c, '\u{EB1}' | '\u{EB3}'..='\u{EBC}' | '\u{EC8}'..='\u{ECE}')
 }
 
 /// Indic_Conjunct_Break of these blocks (GB9c joins a consonant to the
 /// cluster of a consonant before it across a linker): Myanmar's and
 /// Khmer's consonants, ...
-fn is_conjunct_consonant(c: char) -> bool {
+const fn is_conjunct_consonant(c: char) -> bool {
     matches!(c,
         '\u{1000}'..='\u{102A}' | '\u{103F}' | '\u{1050}'..='\u{1055}' | '\u{105A}'..='\u{105D}'
         | '\u{1061}' | '\u{1065}' | '\u{1066}' | '\u{106E}'..='\u{1070}' | '\u{1075}'..='\u{1081}'
@@ -57,13 +57,13 @@ fn is_conjunct_consonant(c: char) -> bool {
 }
 
 /// ... their linkers, Myanmar's virama and Khmer's coeng, ...
-fn is_conjunct_linker(c: char) -> bool {
+const fn is_conjunct_linker(c: char) -> bool {
     matches!(c, '\u{1039}' | '\u{17D2}')
 }
 
 /// ... and the marks that may stand between (InCB=Extend; the linkers are
 /// among them).
-fn is_conjunct_extend(c: char) -> bool {
+const fn is_conjunct_extend(c: char) -> bool {
     matches!(c,
         '\u{E31}' | '\u{E34}'..='\u{E3A}' | '\u{E47}'..='\u{E4E}' | '\u{EB1}' | '\u{EB4}'..='\u{EBC}'
         | '\u{EC8}'..='\u{ECE}' | '\u{102D}'..='\u{1030}' | '\u{1032}'..='\u{1037}'
@@ -91,18 +91,77 @@ impl Conjunct {
     /// character a mark starts one all the same, GB4), and the state after
     /// it.
     pub fn read(self, c: char) -> (bool, Conjunct) {
-        let consonant = is_conjunct_consonant(c);
-        let joins = is_joining_mark(c) || (consonant && self == Conjunct::Linked);
+        let class = Class::of(c);
+        let consonant = class.has(Class::CONSONANT);
+        let joins = class.has(Class::MARK) || (consonant && self == Conjunct::Linked);
         let next = if consonant {
             Conjunct::Consonant
-        } else if self == Conjunct::None || !is_conjunct_extend(c) {
+        } else if self == Conjunct::None || !class.has(Class::EXTEND) {
             Conjunct::None
-        } else if is_conjunct_linker(c) {
+        } else if class.has(Class::LINKER) {
             Conjunct::Linked
         } else {
             self
         };
         (joins, next)
+    }
+}
+
+/// The classes of a character above, as bits: what [`Conjunct::read`]
+/// asks of each character, in one load for the Myanmar and Khmer blocks
+/// (the range tests are a chain of comparisons, Myanmar's first: ~25
+/// instructions a Khmer character).
+#[derive(Clone, Copy)]
+struct Class(u8);
+
+impl Class {
+    const MARK: u8 = 1;
+    const CONSONANT: u8 = 2;
+    const LINKER: u8 = 4;
+    const EXTEND: u8 = 8;
+
+    const fn compute(c: char) -> Class {
+        let mut bits = 0;
+        if is_joining_mark(c) {
+            bits |= Class::MARK;
+        }
+        if is_conjunct_consonant(c) {
+            bits |= Class::CONSONANT;
+        }
+        if is_conjunct_linker(c) {
+            bits |= Class::LINKER;
+        }
+        if is_conjunct_extend(c) {
+            bits |= Class::EXTEND;
+        }
+        Class(bits)
+    }
+
+    /// The classes of each character of a block from `first`.
+    const fn block<const N: usize>(first: u32) -> [Class; N] {
+        let mut classes = [Class(0); N];
+        let mut i = 0;
+        while i < N {
+            if let Some(c) = char::from_u32(first + i as u32) {
+                classes[i] = Class::compute(c);
+            }
+            i += 1;
+        }
+        classes
+    }
+
+    fn of(c: char) -> Class {
+        const MYANMAR: [Class; 0xA0] = Class::block(0x1000);
+        const KHMER: [Class; 0x80] = Class::block(0x1780);
+        match c as u32 {
+            code @ 0x1000..=0x109F => MYANMAR[(code - 0x1000) as usize],
+            code @ 0x1780..=0x17FF => KHMER[(code - 0x1780) as usize],
+            _ => Class::compute(c),
+        }
+    }
+
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
     }
 }
 
@@ -176,6 +235,23 @@ mod tests {
                 assert_eq!(is_conjunct_extend(c), extend, "{name} {c:?}");
             }
             assert_eq!(marks, 17 + 18 + 34 + 1 + 1 + 33, "{name}");
+        }
+    }
+
+    /// The tables hold each character's classes at its own place.
+    #[test]
+    fn the_class_tables_are_the_classes() {
+        for c in BLOCKS.iter().cloned().flatten() {
+            let expected = [
+                is_joining_mark(c),
+                is_conjunct_consonant(c),
+                is_conjunct_linker(c),
+                is_conjunct_extend(c),
+            ];
+            let class = Class::of(c);
+            let found = [Class::MARK, Class::CONSONANT, Class::LINKER, Class::EXTEND]
+                .map(|bit| class.has(bit));
+            assert_eq!(found, expected, "{c:?}");
         }
     }
 
