@@ -193,19 +193,19 @@ fn plain_latin_language(sample: &str) -> Option<&'static str> {
     if counts.words < MARKER_MIN_WORDS {
         return short_latin_language(&counts);
     }
-    let marked =
-        |language: Marked| counts.share(counts.markers[language as usize], MARKER_MIN_SHARE);
-    if marked(Marked::English) {
-        Some("en")
-    } else if counts.share(counts.vietnamese, VIETNAMESE_MIN_SHARE) {
-        Some("vi")
-    } else if marked(Marked::Indonesian) {
-        Some("id")
-    } else if marked(Marked::Filipino) {
-        Some("fil")
-    } else {
-        None
-    }
+    let marked = |language: Marked| {
+        counts
+            .share(counts.markers[language as usize], MARKER_MIN_SHARE)
+            .then_some(language.code())
+    };
+    marked(Marked::English)
+        .or_else(|| {
+            counts
+                .share(counts.vietnamese, VIETNAMESE_MIN_SHARE)
+                .then_some("vi")
+        })
+        .or_else(|| marked(Marked::Indonesian))
+        .or_else(|| marked(Marked::Filipino))
 }
 
 /// What [`plain_latin_language`] counts in a sample.
