@@ -47,6 +47,18 @@ def python_pass(fn, texts, repeat):
     return run
 
 
+# A steady-state pass is timed as the difference between a pass over
+# LONG_PASS x repeat copies of the corpus and one over repeat copies:
+# what both passes pay once (process start-up, the allocator's first pages,
+# cold caches after the other tools ran) cancels, and what is left is the
+# cost of (LONG_PASS - 1) x repeat copies. A single short pass, minus a run
+# over one document, left part of those costs in: on Filipino's 29 short
+# articles x 20 (a 4 ms pass) it read sentencex at 138,129 and Precis at
+# 147,115 docs/s, and passes ten times as long at 218,304-228,441 and
+# 220,199-220,667.
+LONG_PASS = 3
+
+
 def run_precis(binary, command, path):
     # One job: the comparison is single thread against single thread (the
     # script runs pinned to one core anyway, which makes one the default).
@@ -58,22 +70,20 @@ def run_precis(binary, command, path):
 
 
 def precis_runs(binary, command, texts, repeat, extra, tmp, language):
-    """Two timers: a whole `precis COMMAND --jsonl` run over all documents,
-    and the warm-up that the Python tools get for free in `python_pass`
-    (process start-up, lazy data such as regex compilation, and the first
-    document): a run over the first document alone."""
-    paths = {}
-    for name, rows in (("all", [(r, i, t) for r in range(repeat) for i, t in enumerate(texts)]),
-                       ("first", [(0, 0, texts[0])])):
-        paths[name] = os.path.join(tmp, f"{command}-{name}.jsonl")
-        with open(paths[name], "w", encoding="utf-8") as f:
-            for r, i, text in rows:
-                row = {"id": f"{r}-{i}", "text": text, "lang": language}
-                row.update(extra)
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    run_precis(binary, command, paths["all"])  # page cache
-    return (lambda: run_precis(binary, command, paths["all"]),
-            lambda: run_precis(binary, command, paths["first"]))
+    """Two timers: whole `precis COMMAND --jsonl` runs over `repeat` and over
+    LONG_PASS x `repeat` copies of the documents."""
+    timers = []
+    for copies in (repeat, LONG_PASS * repeat):
+        path = os.path.join(tmp, f"{command}-{copies}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for r in range(copies):
+                for i, text in enumerate(texts):
+                    row = {"id": f"{r}-{i}", "text": text, "lang": language}
+                    row.update(extra)
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        run_precis(binary, command, path)  # page cache
+        timers.append(lambda path=path: run_precis(binary, command, path))
+    return timers
 
 
 def fastest(timers, rounds):
@@ -162,26 +172,26 @@ def compare(binary, language, texts, corpus_name, repeat, rounds):
     commands = (("segment", {}), ("summarize", {"max_sentences": 3}), ("process", {"max_sentences": 3}))
     with tempfile.TemporaryDirectory() as tmp:
         counts = sentence_counts(texts, pysbd_segmenter, language, binary, tmp)
+        def split(text):
+            return list(sentencex.segment(language, text))
         timers = {
-            "sentencex": python_pass(lambda t: list(sentencex.segment(language, t)), texts, repeat),
+            "sentencex": python_pass(split, texts, repeat),
+            "sentencex long": python_pass(split, texts, LONG_PASS * repeat),
             "summa": python_pass(lambda t: summarizer.summarize(t, ratio=0.2, language=summa_language),
                                  texts, 1),
         }
         for command, extra in commands:
-            total, first = precis_runs(binary, command, texts, repeat, extra, tmp, language)
-            timers[command] = total
-            timers[command + " first"] = first
+            timers[command], timers[command + " long"] = precis_runs(
+                binary, command, texts, repeat, extra, tmp, language)
         best = fastest(timers, rounds)
-    add("sentencex", "segment", best["sentencex"])
+    steady = LONG_PASS - 1
+    add("sentencex", "segment", best["sentencex long"] - best["sentencex"], steady)
     add("summa TextRank", "summarize", best["summa"], 1 / repeat)
-    # Precis twice: steady state (warm-up excluded, as for the Python tools:
-    # (all - first document) / (n - 1) documents) and whole runs including
-    # process start-up and regex compilation.
+    # Precis twice: in steady state, as sentencex (LONG_PASS above), and
+    # whole runs of `repeat` copies, process start-up included.
     for command, _ in commands:
-        total, warm_up = best[command], best[command + " first"]
-        steady_factor = (n_docs - 1) / n_docs
-        add(f"precis {command} --jsonl", command, total - warm_up, steady_factor)
-        add(f"precis {command} (with start-up)", command, total)
+        add(f"precis {command} --jsonl", command, best[command + " long"] - best[command], steady)
+        add(f"precis {command} (with start-up)", command, best[command])
 
     by_tool = {r["tool"]: r for r in rows}
     seg = by_tool["precis segment --jsonl"]["docs_per_s"]
