@@ -457,11 +457,23 @@ where
 /// Where the walk puts the words it finds.
 trait Sink {
     fn push(&mut self, word: Word);
+    /// How many words it holds.
+    fn len(&self) -> usize;
+    /// Takes back the words pushed after the first `len`.
+    fn truncate(&mut self, len: usize);
 }
 
 impl Sink for Vec<Word> {
     fn push(&mut self, word: Word) {
         Vec::push(self, word);
+    }
+
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn truncate(&mut self, len: usize) {
+        Vec::truncate(self, len);
     }
 }
 
@@ -471,6 +483,14 @@ struct Count(usize);
 impl Sink for Count {
     fn push(&mut self, _: Word) {
         self.0 += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.0
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.0 = self.0.min(len);
     }
 }
 
@@ -685,9 +705,10 @@ impl Data {
             tail = Some(second_last);
         }
         let rest = &text[piece..];
-        if let Some(words) = self.rule_words(rest, piece) {
-            words.into_iter().for_each(|word| sink.push(word));
-        } else if let Some(tail) = tail {
+        if self.rule_words(rest, piece, sink).is_some() {
+            return Some(());
+        }
+        if let Some(tail) = tail {
             push_from(text, tail, piece, text.len(), sink);
         } else {
             // No run: all of it is ICU4X's rules.
@@ -711,8 +732,7 @@ impl Data {
         first_end: usize,
         sink: &mut impl Sink,
     ) -> Option<()> {
-        if let Some(words) = self.rule_words(&text[piece..run], piece) {
-            words.into_iter().for_each(|word| sink.push(word));
+        if self.rule_words(&text[piece..run], piece, sink).is_some() {
             return Some(());
         }
         // ICU4X's rules on the text, from the end of the run before it
@@ -728,21 +748,21 @@ impl Data {
         Some(())
     }
 
-    /// The words of `piece` (at `offset` in the text), which follows the
-    /// end of a run or starts the text, and ends before a run or ends the
-    /// text, by ICU4X's rule table where each of its decisions there is a
-    /// plain break or join; `None` where one needs the table's look-ahead
-    /// states, or there are more than [`RuleWords::CAPACITY`] words.
+    /// Puts in `sink` the words of `piece` (at `offset` in the text), which
+    /// follows the end of a run or starts the text, and ends before a run
+    /// or ends the text, by ICU4X's rule table where each of its decisions
+    /// there is a plain break or join; `None` (and the sink as it was)
+    /// where one needs the table's look-ahead states.
     /// ICU4X's iterator breaks before a character of the complex class
     /// whatever comes before it (so at the end of the piece, as at the end
     /// of the text), and takes a segment's kind from its last character
     /// wherever it breaks without looking ahead (a single character between
     /// two runs is one segment, a word when its class's rule status says
     /// so).
-    fn rule_words(&self, piece: &str, offset: usize) -> Option<RuleWords> {
+    fn rule_words(&self, piece: &str, offset: usize, sink: &mut impl Sink) -> Option<()> {
         let rules = self.rules;
         let complex = rules.complex_property;
-        let mut words = RuleWords::default();
+        let before = sink.len();
         let mut start = 0;
         let mut chars = piece.char_indices().peekable();
         while let Some((_, c)) = chars.next() {
@@ -764,22 +784,25 @@ impl Data {
                     {
                         BreakState::Keep => false,
                         BreakState::Break | BreakState::NoMatch => true,
-                        BreakState::Index(_) | BreakState::Intermediate(_) => return None,
+                        BreakState::Index(_) | BreakState::Intermediate(_) => {
+                            sink.truncate(before);
+                            return None;
+                        }
                     }
                 }
             };
             if breaks {
                 if let Some(is_number) = self.word_kind(left) {
-                    words.push(Word {
+                    sink.push(Word {
                         start: offset + start,
                         end: offset + at,
                         is_number,
-                    })?;
+                    });
                 }
                 start = at;
             }
         }
-        Some(words)
+        Some(())
     }
 
     /// The pieces of a run of Han and hiragana, whose characters are each
@@ -805,30 +828,6 @@ impl Data {
             let read = |at: usize| run[at..].chars().next().map(|c| (c, c.len_utf8()));
             longest_matches(run.len(), read, first_step, |_, _| true, |at| at, push);
         });
-    }
-}
-
-/// The words [`Data::rule_words`] found, kept until it knows the table
-/// decided the whole piece (a sink cannot take words back).
-#[derive(Default)]
-struct RuleWords {
-    words: [Option<Word>; RuleWords::CAPACITY],
-    len: usize,
-}
-
-impl RuleWords {
-    /// More than the words between two runs of most news text.
-    const CAPACITY: usize = 16;
-
-    /// `None` when full.
-    fn push(&mut self, word: Word) -> Option<()> {
-        *self.words.get_mut(self.len)? = Some(word);
-        self.len += 1;
-        Some(())
-    }
-
-    fn into_iter(self) -> impl Iterator<Item = Word> {
-        self.words.into_iter().take(self.len).flatten()
     }
 }
 
@@ -957,6 +956,24 @@ mod tests {
     /// Thai, Khmer runs, single characters, letters and digits: the walk's
     /// words are ICU4X's wherever it gives them. The punctuation of news
     /// never sends a text to ICU4X's iterator.
+    #[test]
+    fn long_pieces_between_runs_are_segmented_as_icu4x_does() {
+        // Far more words than a piece between two runs of news has: English
+        // news alone (one piece, no run), and between two Thai words.
+        let english = include_str!("../../examples/seed_article.txt");
+        let long = english
+            .split("\n\n")
+            .filter(|paragraph| words::icu_words(paragraph).len() > 40)
+            .collect::<Vec<_>>();
+        assert!(long.len() >= 3, "{long:?}");
+        for paragraph in long {
+            for text in [paragraph.to_string(), format!("ไทย {paragraph} ไทย")] {
+                assert_eq!(walked(&text), Some(words::icu_words(&text)), "{text}");
+                assert_eq!(count(&text), words::icu_words(&text).len());
+            }
+        }
+    }
+
     #[test]
     fn every_character_in_context_is_segmented_as_icu4x_does() {
         let contexts: [(&str, &str); 13] = [
