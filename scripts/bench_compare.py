@@ -56,7 +56,7 @@ def python_pass(fn, texts, repeat):
 # articles x 20 (a 4 ms pass) it read sentencex at 138,129 and Precis at
 # 147,115 docs/s, and passes ten times as long at 218,304-228,441 and
 # 220,199-220,667.
-LONG_PASS = 3
+LONG_PASS = 5
 
 
 def run_precis(binary, command, path):
