@@ -954,15 +954,10 @@ mod tests {
         }
     }
 
-    /// Every code point of the Basic Multilingual Plane, and supplementary
-    /// kana, Han and regional indicators, alone and doubled, beside Han,
-    /// Thai, Khmer runs, single characters, letters and digits: the walk's
-    /// words are ICU4X's wherever it gives them. The punctuation of news
-    /// never sends a text to ICU4X's iterator.
+    /// Far more words than a piece between two runs of news has: English
+    /// news alone (one piece, no run), and between two Thai words.
     #[test]
     fn long_pieces_between_runs_are_segmented_as_icu4x_does() {
-        // Far more words than a piece between two runs of news has: English
-        // news alone (one piece, no run), and between two Thai words.
         let english = include_str!("../../examples/seed_article.txt");
         let long = english
             .split("\n\n")
@@ -977,6 +972,11 @@ mod tests {
         }
     }
 
+    /// Every code point of the Basic Multilingual Plane, and supplementary
+    /// kana, Han and regional indicators, alone and doubled, beside Han,
+    /// Thai, Khmer runs, single characters, letters and digits: the walk's
+    /// words are ICU4X's wherever it gives them. The punctuation of news
+    /// never sends a text to ICU4X's iterator.
     #[test]
     fn every_character_in_context_is_segmented_as_icu4x_does() {
         let contexts: [(&str, &str); 13] = [
