@@ -1263,6 +1263,9 @@ impl LineShape {
     }
 
     /// [`LineShape::words`] of `fragment`, counting no further than `cap`.
+    /// Always inlined into `layout::is_metadata`, the call on every
+    /// sentence: out of line, Filipino and English `segment` cost 1% more.
+    #[inline(always)]
     pub fn words_up_to(fragment: &str, cap: usize) -> usize {
         // Most sentences reach `cap` within their first bytes: settle those
         // with a count that vectorizes (no early exit, no table lookups).
