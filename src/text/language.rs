@@ -756,19 +756,35 @@ const LANGUAGE_FILES: &[(&str, &str)] = &[
     ("ru", include_str!("../../data/lang/ru.txt")),
 ];
 
+/// A language code of up to 8 bytes as one integer (its bytes, the first
+/// lowest), which [`LanguageData::for_language`] compares where comparing
+/// the strings costs a `memcmp` call a language; `None` for a longer code.
+fn code_key(code: &str) -> Option<u64> {
+    let bytes = code.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        bytes
+            .iter()
+            .rev()
+            .fold(0u64, |key, &byte| (key << 8) | u64::from(byte))
+    })
+}
+
 impl LanguageData {
     /// The data for a normalised language code; unknown codes get the common
     /// (multilingual) data.
     pub fn for_language(code: &str) -> &'static LanguageData {
-        static TABLE: OnceLock<Vec<LanguageData>> = OnceLock::new();
+        static TABLE: OnceLock<Vec<(Option<u64>, LanguageData)>> = OnceLock::new();
         static GENERIC: OnceLock<LanguageData> = OnceLock::new();
         let table = TABLE.get_or_init(|| {
             LANGUAGE_FILES
                 .iter()
-                .map(|(code, file)| LanguageData::parse(code, &[COMMON, file]))
+                .map(|(code, file)| (code_key(code), LanguageData::parse(code, &[COMMON, file])))
                 .collect()
         });
-        if let Some(found) = table.iter().find(|d| d.code == code) {
+        // One integer compare a language; the code itself only for a
+        // matching key.
+        let key = code_key(code);
+        if let Some((_, found)) = table.iter().find(|(k, d)| *k == key && d.code == code) {
             return found;
         }
         GENERIC.get_or_init(|| {
@@ -907,6 +923,19 @@ impl LanguageData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_code_finds_its_own_data_and_others_the_common_data() {
+        for (code, _) in LANGUAGE_FILES {
+            assert_eq!(LanguageData::for_language(code).code, *code);
+        }
+        // Not in the table: a prefix or extension of a code, a code with
+        // a NUL (whose key equals the code's without it: the strings are
+        // compared on a matching key), longer than a key, empty.
+        for code in ["e", "enx", "en\0", "fi", "filipino", "zh-Hant-TW", ""] {
+            assert_eq!(LanguageData::for_language(code).code, "und", "{code:?}");
+        }
+    }
 
     #[test]
     fn tags_normalize_to_primary_subtag() {
