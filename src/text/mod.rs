@@ -378,15 +378,15 @@ pub(crate) fn rfind_far_whitespace(text: &str) -> Option<usize> {
 fn warnings(text: &str) -> Vec<String> {
     // Control characters (Cc) other than \n, \r, \t, counted on bytes:
     // C0 and DEL are single bytes, C1 (U+0080..U+009F) is 0xC2 0x80..0x9F.
-    // Texts rarely have any: a branch-free OR over the bytes (vectorized)
-    // decides that before anything is counted.
+    // Texts rarely have any: one branch-free OR over the pairs of bytes
+    // (vectorized) decides that before anything is counted.
     let bytes = text.as_bytes();
     let next_bytes = bytes.get(1..).unwrap_or_default();
     let c0 = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t')) | (b == 0x7F);
     let c1 = |lead: u8, next: u8| (lead == 0xC2) & (next & 0xE0 == 0x80);
     let pairs = || bytes.iter().zip(next_bytes);
-    let any = bytes.iter().fold(false, |any, &b| any | c0(b))
-        || pairs().fold(false, |any, (&lead, &next)| any | c1(lead, next));
+    let any = pairs().fold(false, |any, (&lead, &next)| any | c0(lead) | c1(lead, next))
+        || bytes.last().is_some_and(|&b| c0(b));
     let controls = if any {
         bytes.iter().filter(|&&b| c0(b)).count()
             + pairs().filter(|&(&lead, &next)| c1(lead, next)).count()
@@ -465,6 +465,26 @@ mod tests {
             proptest::prop_assert_eq!(find_whitespace(&text), text.find(char::is_whitespace));
             proptest::prop_assert_eq!(find_far_whitespace(&text), text.find(char::is_whitespace));
             proptest::prop_assert_eq!(rfind_far_whitespace(&text), text.rfind(char::is_whitespace));
+        }
+
+        /// The warning counts the control characters other than `\n`,
+        /// `\r` and `\t` (`char::is_control`: C0, DEL and C1), wherever
+        /// they are: first, last, next to each other, after 0xC2 leads of
+        /// other characters (NBSP, `£`), among Thai and Chinese.
+        #[test]
+        fn warnings_count_the_control_characters(
+            text in "([a-z ]{0,20}|[\u{0}-\u{1F}\u{7F}-\u{A3}]|[ก-ฮ新闻。]{0,4}){0,10}"
+        ) {
+            let controls = text
+                .chars()
+                .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                .count();
+            let expected: Vec<String> = if controls == 0 {
+                Vec::new()
+            } else {
+                vec![format!("text contains {controls} control character(s); kept as is")]
+            };
+            proptest::prop_assert_eq!(warnings(&text), expected);
         }
 
         /// The lead-byte walk finds the non-ASCII characters and their
