@@ -182,7 +182,7 @@ impl Splitter<'_> {
                 // reactive (`block_may_react`, vectorized), else a
                 // character at a time without a branch on the kind of
                 // byte, which alternates unpredictably: the step (`STEPS`),
-                // unless the pair of a lead byte is reactive. The byte
+                // unless a lead byte's character is reactive (`reacts_at`). The byte
                 // before `limit` is left to the rules below, which step
                 // over it as well.
                 let steps = &STEPS[usize::from(spaces_inert)];
@@ -202,8 +202,8 @@ impl Splitter<'_> {
                     }
                     let block_end = (pos + SKIP_BLOCK).min(limit - 1);
                     while pos < block_end {
-                        let (byte, next) = (self.bytes[pos], self.bytes[pos + 1]);
-                        let step = if is_reactive(byte, next) {
+                        let byte = self.bytes[pos];
+                        let step = if reacts_at(self.bytes, pos) {
                             0
                         } else {
                             steps[usize::from(byte)]
@@ -330,12 +330,11 @@ impl Splitter<'_> {
     }
 
     /// Whether the character at `pos`, before `limit`, is a non-ASCII
-    /// character that [`run`](Self::run) only steps over, known by its
-    /// first two bytes ([`is_reactive`]; a lead byte of valid UTF-8 has a
-    /// byte after it).
+    /// character that [`run`](Self::run) only steps over ([`reacts_at`]; a
+    /// lead byte of valid UTF-8 has its continuation bytes after it).
     #[inline(always)]
     fn steps_over(&self, pos: usize, limit: usize) -> bool {
-        pos < limit && self.bytes[pos] >= 0xC0 && !is_reactive(self.bytes[pos], self.bytes[pos + 1])
+        pos < limit && self.bytes[pos] >= 0xC0 && !reacts_at(self.bytes, pos)
     }
 
     fn char_at(&self, pos: usize) -> char {
@@ -1033,7 +1032,7 @@ static INERT: [[bool; 256]; 2] = {
 
 /// How far [`Splitter::run`]'s mixed loop steps from a byte:
 /// `STEPS[spaces_inert][byte]` is 1 for an inert ASCII byte, the length of
-/// the character for a lead byte (whose pair [`is_reactive`] checks), 0
+/// the character for a lead byte (which [`reacts_at`] checks first), 0
 /// otherwise.
 static STEPS: [[u8; 256]; 2] = {
     let mut tables = [[0u8; 256]; 2];
@@ -1054,7 +1053,7 @@ static STEPS: [[u8; 256]; 2] = {
 /// An ASCII byte that [`Splitter::run`] only steps over: not a line break,
 /// not a possible terminator, and not a space when spaces matter (a list
 /// label is pending or the language has a space model). Non-ASCII
-/// characters are stepped over where [`is_reactive`] says they may not
+/// characters are stepped over where [`reacts_at`] says they do not
 /// matter.
 const fn is_inert_ascii(b: u8, spaces_inert: bool) -> bool {
     b < 0x80
@@ -1092,9 +1091,43 @@ static REACTIVE_ROWS: [u64; 256] = {
 
 /// Whether the character whose UTF-8 encoding starts with `lead` and
 /// `second` may be one of [`REACTIVE_CHARS`] (never for an ASCII `lead`);
-/// where it cannot, [`Splitter::run`] only steps over a non-ASCII one.
+/// exact for a two-byte character, and the first check of [`reacts_at`]
+/// for a longer one.
 fn is_reactive(lead: u8, second: u8) -> bool {
     (REACTIVE_ROWS[usize::from(lead)] >> (second & 0x3F)) & 1 != 0
+}
+
+/// [`REACTIVE_CHARS`] of three bytes by all three: bit `third & 0x3F` of
+/// `REACTIVE_THIRDS[lead - 0xE0][second & 0x3F]`.
+static REACTIVE_THIRDS: [[u64; 64]; 16] = {
+    let mut rows = [[0u64; 64]; 16];
+    let mut i = 0;
+    while i < REACTIVE_CHARS.len() {
+        let mut utf8 = [0u8; 4];
+        let encoded = REACTIVE_CHARS[i].encode_utf8(&mut utf8).as_bytes();
+        if encoded.len() == 3 {
+            rows[(encoded[0] - 0xE0) as usize][(encoded[1] & 0x3F) as usize] |=
+                1 << (encoded[2] & 0x3F);
+        }
+        i += 1;
+    }
+    rows
+};
+
+/// Whether the character that starts at `bytes[pos]` (a byte of valid
+/// UTF-8 before the text's last) is one of [`REACTIVE_CHARS`]: the pair
+/// first, then, for a three-byte character whose pair is reactive, its
+/// third byte. A Chinese comma or enumeration comma (EF BC 8C, E3 80 81)
+/// shares its pair with a terminator, but is stepped over.
+#[inline(always)]
+fn reacts_at(bytes: &[u8], pos: usize) -> bool {
+    let (lead, second) = (bytes[pos], bytes[pos + 1]);
+    is_reactive(lead, second)
+        && (!(0xE0..0xF0).contains(&lead)
+            || (REACTIVE_THIRDS[usize::from(lead - 0xE0)][usize::from(second & 0x3F)]
+                >> (bytes[pos + 2] & 0x3F))
+                & 1
+                != 0)
 }
 
 /// Bytes per block that [`Splitter::run`]'s mixed loop passes over whole
@@ -1385,8 +1418,12 @@ mod tests {
                 || languages.iter().any(|data| data.is_terminator(c));
             let mut utf8 = [0; 4];
             let bytes = c.encode_utf8(&mut utf8).as_bytes();
-            let steps = !is_reactive(bytes[0], bytes[1]);
+            let steps = !reacts_at(bytes, 0);
             assert!(!(reacts && steps), "{c:?} (U+{:04X})", u32::from(c));
+            // Exact below four bytes: only the listed characters stop.
+            if bytes.len() < 4 {
+                assert_eq!(steps, !REACTIVE_CHARS.contains(&c), "{c:?}");
+            }
             assert_eq!(utf8_len(bytes[0]), bytes.len());
             // The mixed loop's step is the character's length.
             for table in &STEPS {
@@ -1398,6 +1435,14 @@ mod tests {
             let mut utf8 = [0; 4];
             let bytes = letter.encode_utf8(&mut utf8).as_bytes();
             assert!(!is_reactive(bytes[0], bytes[1]), "{letter}");
+        }
+        // Punctuation that shares its pair with a terminator or a space.
+        for mark in ['，', '、', '“', '”', '’', '—', '（', '）', '：'] {
+            let mut utf8 = [0; 4];
+            assert!(
+                !reacts_at(mark.encode_utf8(&mut utf8).as_bytes(), 0),
+                "{mark}"
+            );
         }
         // All but the blocks of the reactive characters.
         assert!(stepped_over > 1_000_000, "{stepped_over}");
