@@ -327,7 +327,7 @@ impl Engine {
 
     /// Checks every field once; later stages cannot fail.
     pub fn validate<'r>(&self, request: &'r Request) -> Result<Validated<'r>, Error> {
-        if request.text.trim().is_empty() {
+        if text::trim(&request.text).is_empty() {
             return Err(Error::invalid(
                 "text",
                 "must not be empty or whitespace only",

@@ -12,7 +12,7 @@ use crate::text::char_class::CharClass;
 use crate::text::char_props;
 use crate::text::segment::LineShape;
 use crate::text::word_boundary::BoundaryRegex;
-use crate::text::{Sentence, SentenceKind};
+use crate::text::{self, Sentence, SentenceKind};
 
 /// Paragraph index of every sentence. A blank line starts a new paragraph;
 /// in texts without any blank line, a line break between two sentences does.
@@ -196,7 +196,7 @@ fn is_bare_domain(text: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"))
         .unwrap_or(text);
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, path) = rest.split_at(memchr::memchr(b'/', rest.as_bytes()).unwrap_or(rest.len()));
     let well_formed = host
         .split('.')
         .all(|label| !label.is_empty() && label.chars().all(|c| LABEL.contains(c)));
@@ -205,16 +205,21 @@ fn is_bare_domain(text: &str) -> bool {
 
 /// A metadata or boilerplate line: never summary material.
 pub fn is_metadata(sentence: &str, standalone: bool) -> bool {
-    let sentence = sentence.trim();
+    let sentence = text::trim(sentence);
     let patterns = patterns();
-    // A bare domain has no whitespace and a dot. Byte searches first: a
+    // A bare domain has no whitespace and a dot. Byte searches (memchr's,
+    // a block at a time, where the slice's `contains` reads words) first: a
     // space (the first word of a sentence of a spaced script settles it),
     // then a dot (a line of Chinese has none). No whitespace check:
     // `is_bare_domain` holds only for a text without whitespace, and stops
     // at the host's first character that cannot be in a domain (a
     // sentence's first comma or closing punctuation, at the latest), where
     // the check would decode every character of a line without a space.
-    if !sentence.as_bytes().contains(&b' ') && sentence.contains('.') && is_bare_domain(sentence) {
+    let bytes = sentence.as_bytes();
+    if memchr::memchr(b' ', bytes).is_none()
+        && memchr::memchr(b'.', bytes).is_some()
+        && is_bare_domain(sentence)
+    {
         return true;
     }
     // Every rule below looks at lines of at most 12 words: count no further

@@ -338,6 +338,24 @@ fn block_may_hold_whitespace(block: &[u8]) -> bool {
         .fold(false, |any, &byte| any | may_start_whitespace(byte))
 }
 
+/// `text.trim()`, settled for most texts by two bytes: a text that starts
+/// and ends with a character whose first byte cannot start whitespace
+/// ([`may_start_whitespace`]; a sentence, a request's article) is whole,
+/// and neither end is decoded.
+pub fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let last_start = bytes.iter().rposition(|&b| b & 0xC0 != 0x80);
+    match (bytes.first(), last_start) {
+        (Some(&first), Some(last))
+            if !MAY_START_WHITESPACE[usize::from(first)]
+                && !MAY_START_WHITESPACE[usize::from(bytes[last])] =>
+        {
+            text
+        }
+        _ => text.trim(),
+    }
+}
+
 /// [`find_whitespace`] for text whose whitespace is far apart (the chunk
 /// after a space of Thai, where a space ends a phrase): blocks of 16 bytes
 /// without a byte that may start whitespace are skipped in one check each.
@@ -485,6 +503,15 @@ mod tests {
                 vec![format!("text contains {controls} control character(s); kept as is")]
             };
             proptest::prop_assert_eq!(warnings(&text), expected);
+        }
+
+        /// `trim` is std's, with whitespace of every width at either end,
+        /// next to characters of one to four bytes.
+        #[test]
+        fn trim_is_std_trim(
+            text in "([ \t\n\u{A0}\u{85}\u{2009}\u{3000}]{0,2}|[a.中。𠀋ก]{0,3}|\u{2028}){0,6}"
+        ) {
+            proptest::prop_assert_eq!(trim(&text), text.trim());
         }
 
         /// The lead-byte walk finds the non-ASCII characters and their
