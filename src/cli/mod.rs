@@ -537,10 +537,12 @@ fn write_sentence_fields(out: &mut Vec<u8>, text: &str, sentence: &Sentence) {
     write_number(out, b",\"utf16_start\":", sentence.utf16_start);
     write_number(out, b",\"utf16_end\":", sentence.utf16_end);
     write_number(out, b",\"paragraph\":", sentence.paragraph);
+    // Both names are snake_case words: nothing to escape.
     out.extend_from_slice(b",\"kind\":\"");
     out.extend_from_slice(sentence.kind.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"boundary_rule\":");
-    write_json_string(out, sentence.boundary_rule.as_str());
+    out.extend_from_slice(b"\",\"boundary_rule\":\"");
+    out.extend_from_slice(sentence.boundary_rule.as_str().as_bytes());
+    out.push(b'"');
 }
 
 /// The closing `warnings` array and the end of the line.
