@@ -338,20 +338,15 @@ fn block_may_hold_whitespace(block: &[u8]) -> bool {
         .fold(false, |any, &byte| any | may_start_whitespace(byte))
 }
 
-/// `text.trim()`, settled for most texts by two bytes: a text that starts
-/// and ends with a character whose first byte cannot start whitespace
-/// ([`may_start_whitespace`]; a sentence, a request's article) is whole,
-/// and neither end is decoded.
+/// `text.trim()`, settled for most texts by their first and last
+/// characters: a text that neither starts nor ends with whitespace (a
+/// sentence, a request's article) is whole. Each end is decoded only if
+/// its lead byte may start whitespace ([`whitespace_starts_at`]; a Chinese
+/// sentence's final `。` may, an English one's `.` may not).
 pub fn trim(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let last_start = bytes.iter().rposition(|&b| b & 0xC0 != 0x80);
-    match (bytes.first(), last_start) {
-        (Some(&first), Some(last))
-            if !MAY_START_WHITESPACE[usize::from(first)]
-                && !MAY_START_WHITESPACE[usize::from(bytes[last])] =>
-        {
-            text
-        }
+    let last = text.as_bytes().iter().rposition(|&b| b & 0xC0 != 0x80);
+    match last {
+        Some(last) if !whitespace_starts_at(text, 0) && !whitespace_starts_at(text, last) => text,
         _ => text.trim(),
     }
 }
