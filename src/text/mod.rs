@@ -343,7 +343,7 @@ fn block_may_hold_whitespace(block: &[u8]) -> bool {
 /// sentence, a request's article) is whole. Each end is decoded only if
 /// its lead byte may start whitespace ([`whitespace_starts_at`]; a Chinese
 /// sentence's final `。` may, an English one's `.` may not).
-pub fn trim(text: &str) -> &str {
+pub(crate) fn trim(text: &str) -> &str {
     let last = text.as_bytes().iter().rposition(|&b| b & 0xC0 != 0x80);
     match last {
         Some(last) if !whitespace_starts_at(text, 0) && !whitespace_starts_at(text, last) => text,
