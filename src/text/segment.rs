@@ -1296,8 +1296,9 @@ impl LineShape {
     }
 
     /// [`LineShape::words`] of `fragment`, counting no further than `cap`.
-    /// Always inlined into `layout::is_metadata`, the call on every
-    /// sentence: out of line, Filipino and English `segment` cost 1% more.
+    /// Always inlined into `layout::is_metadata`, which counts the words
+    /// of most sentences of Latin-script text: out of line, Filipino and
+    /// English `segment` cost 1% more.
     #[inline(always)]
     pub fn words_up_to(fragment: &str, cap: usize) -> usize {
         // Most sentences reach `cap` within their first bytes: settle those
